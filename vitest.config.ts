@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'sim/**/*.test.ts', 'analysis/**/*.test.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
+    setupFiles: ['test/support/fastCheckSeed.ts'],
   },
 });

@@ -1,7 +1,7 @@
 /**
  * The arithmetic an epoch runs on. The epoch's control flow is written once (epoch.ts) over this
  * interface; `fixedArith` emulates the chain's substrate_fixed I32F32 bit-exactly on bigint raw values,
- * `floatArith` is the Float64 fast path. Comparisons use the native operators (they work on both).
+ * `floatArith` is the Float64 fast path on the same Q32.32 grid. Comparisons use the native operators.
  */
 export interface Arith<T extends number | bigint> {
   readonly zero: T;
@@ -21,8 +21,8 @@ export interface Arith<T extends number | bigint> {
   div(a: T, b: T): T;
   /** saturating_div: saturates on overflow (b is never 0 where the chain uses it). */
   satDiv(a: T, b: T): T;
-  /** exp_safe: input clamped to [-20, 20], then substrate_fixed's truncated Taylor series. */
-  expSafe(x: T): T;
+  /** e as substrate_fixed's I9F23 constant (floor(e·2^23)/2^23), returned by its `exp(1)`. */
+  readonly e: T;
   /** fixed_proportion_to_u16: floor(x * 65535) clamped to 0..65535. */
   toU16Proportion(x: T): number;
   /** floor(x * rao) as u64 (I96F32 multiply then saturating_to_num). */

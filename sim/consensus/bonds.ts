@@ -1,4 +1,5 @@
 import type { Arith } from './arith.ts';
+import { expSafe } from './exp.ts';
 import { colNormalize, type Matrix, matmulTranspose, normalize, type Row } from './sparse.ts';
 
 /** `mat_ema_sparse`: α·new + (1−α)·old per entry (new accumulated first), positive entries in column order. */
@@ -53,7 +54,7 @@ export function alphaSigmoid<T extends number | bigint>(
   const diffSell = clamp01(a.sub(bond, weight));
   const combined = weight >= bond ? diffBuy : diffSell;
   const exponent = a.mul(a.satDiv(p.steepness, minusHundred), a.sub(combined, half));
-  const sigmoid = a.satDiv(a.one, a.add(a.one, a.expSafe(exponent)));
+  const sigmoid = a.satDiv(a.one, a.add(a.one, expSafe(a, exponent)));
   const alpha = a.add(p.low, a.mul(sigmoid, a.sub(p.high, p.low)));
   const capped = alpha < p.high ? alpha : p.high; // clamp_value: min(high) then max(low)
   return capped > p.low ? capped : p.low;

@@ -35,33 +35,6 @@ function satDiv(a: bigint, b: bigint): bigint {
   return saturate((a << FRAC) / b);
 }
 
-/** e as I9F23 (floor(e * 2^23)) widened to I32F32: substrate_fixed transcendental.rs `E`. */
-const E_I32F32 = 22802601n << 9n;
-
-/**
- * substrate_fixed `transcendental::exp::<I32F32, I32F32>`: 1 + x + Σ_{i=2}^{31} x^i/i! with every product
- * floored and every division truncated, negative inputs as 1/exp(-x). Err (overflow) maps as exp_safe does.
- */
-function substrateExp(input: bigint): bigint {
-  if (input === 0n) return ONE;
-  if (input === ONE) return E_I32F32;
-  const neg = input < 0n;
-  const x = neg ? -input : input;
-  let result = x + ONE;
-  let term = x;
-  for (let i = 2n; i < FRAC; i++) {
-    term = (term * x) >> FRAC;
-    if (term > I64_MAX) return neg ? 0n : I64_MAX;
-    term = (term << FRAC) / (i << FRAC);
-    result += term;
-    if (result > I64_MAX) return neg ? 0n : I64_MAX;
-  }
-  return neg ? fixedDiv(ONE, result) : result;
-}
-
-const EXP_MIN = -20n << FRAC;
-const EXP_MAX = 20n << FRAC;
-
 export const fixedArith: Arith<bigint> = {
   zero: 0n,
   one: ONE,
@@ -73,7 +46,7 @@ export const fixedArith: Arith<bigint> = {
   checkedMul: checkedMulOrZero,
   div: fixedDiv,
   satDiv,
-  expSafe: (x) => substrateExp(x < EXP_MIN ? EXP_MIN : x > EXP_MAX ? EXP_MAX : x),
+  e: 22802601n << 9n, // substrate_fixed transcendental.rs `E`: I9F23 bits widened to I32F32
   toU16Proportion(x) {
     const v = fixedMul(x, U16_MAX_FIXED) >> FRAC;
     return v < 0n ? 0 : v > 65535n ? 65535 : Number(v);
