@@ -1,0 +1,45 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { runEpoch } from '../../sim/consensus/index.ts';
+import { benchSubnet } from './epochCase.ts';
+import { measure } from './stats.ts';
+
+/**
+ * `npm run bench`: prints JSON (and writes out/bench.json). Times are milliseconds per call: median and spread
+ * (min, p10, p90, max) over repeated runs. `--quick` runs fewer repetitions.
+ */
+const quick = process.argv.includes('--quick');
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const shapes: [number, number][] = [
+  [16, 64],
+  [64, 256],
+  [64, 1024],
+];
+
+const epochCases = [];
+for (const [validators, uids] of shapes) {
+  for (const yuma3 of [false, true]) {
+    const input = benchSubnet(validators, uids, yuma3);
+    for (const mode of ['float', 'fixed'] as const) {
+      const big = uids >= 1024 && mode === 'fixed';
+      const timing = measure(() => runEpoch(input, { mode }), {
+        runs: quick ? 5 : big ? 10 : 30,
+        budgetMs: quick ? 3_000 : 20_000,
+      });
+      epochCases.push({ case: 'epoch', validators, uids, yuma: yuma3 ? 'yuma3' : 'yuma', mode, unit: 'ms', ...timing });
+      process.stderr.write(`epoch ${validators}x${uids} ${yuma3 ? 'yuma3' : 'yuma '} ${mode}: ${timing.median} ms\n`);
+    }
+  }
+}
+
+const report = {
+  taosim: pkg.version,
+  node: process.version,
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  date: new Date().toISOString(),
+  cases: epochCases,
+};
+mkdirSync('out', { recursive: true });
+writeFileSync('out/bench.json', `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
