@@ -1,0 +1,143 @@
+import type { SparseMatrixU16 } from '../consensus/types.ts';
+import type { SubnetPool } from './pool.ts';
+
+/**
+ * The chain at a block: everything the economy needs, as plain immutable data. Transitions return new objects and
+ * share what they did not change. Amounts are rao (1 TAO = 10^9 rao; alpha also has 9 decimals) as bigint.
+ * Field names follow subtensor's storage items where there is one.
+ */
+
+/** A share pool: stake on one hotkey in one subnet (`TotalHotkeyAlpha`, `TotalHotkeyShares`, `Alpha`). */
+export interface HotkeyStake {
+  /** Value of the pool: alpha (or TAO on root) owned by all of the hotkey's stakers together. */
+  readonly valueRao: bigint;
+  /** Shares per coldkey; a coldkey's stake is valueRao · shares / totalShares. */
+  readonly shares: ReadonlyMap<string, bigint>;
+  readonly totalShares: bigint;
+}
+
+/** Per-uid neuron data of one subnet, index = uid. */
+export interface NeuronTable {
+  readonly hotkeys: readonly string[];
+  readonly registeredAt: readonly number[];
+  /** Block of the last weight set (`LastUpdate`); registration sets it too. */
+  readonly lastUpdate: readonly number[];
+  readonly weights: SparseMatrixU16;
+  readonly bonds: SparseMatrixU16;
+  readonly validatorPermits: Uint8Array;
+  /** Last epoch's outputs, kept for pruning and for agents that read the chain. */
+  readonly emissionRao: BigUint64Array;
+  readonly incentive: Uint16Array;
+  readonly dividends: Uint16Array;
+  readonly consensus: Uint16Array;
+}
+
+/** Subnet hyperparameters (storage units). Consensus ones feed the epoch kernel unchanged. */
+export interface SubnetParams {
+  readonly tempo: number;
+  readonly kappa: number;
+  readonly bondsMovingAverage: number;
+  readonly bondsPenalty: number;
+  readonly maxAllowedValidators: number;
+  readonly maxAllowedUids: number;
+  readonly yuma3Enabled: boolean;
+  readonly liquidAlphaEnabled: boolean;
+  readonly alphaLow: number;
+  readonly alphaHigh: number;
+  readonly alphaSigmoidSteepness: number;
+  readonly activityCutoffFactorMilli: number;
+  readonly immunityPeriod: number;
+  /** `SubnetOwnerCut` applies (`get_owner_cut_enabled`). */
+  readonly ownerCutEnabled: boolean;
+  /** What happens to miner incentive paid to the owner's own hotkeys (`RecycleOrBurn`, default burn). */
+  readonly ownerIncentive: 'burn' | 'recycle';
+  /** `SubnetEmissionEnabled`: false gives the subnet no TAO-side share (alpha is still minted). */
+  readonly emissionEnabled: boolean;
+  readonly registrationAllowed: boolean;
+}
+
+export interface PendingEmission {
+  readonly serverRao: bigint;
+  readonly validatorRao: bigint;
+  readonly rootAlphaRao: bigint;
+  readonly ownerCutRao: bigint;
+}
+
+export interface SubnetState {
+  readonly netuid: number;
+  readonly name: string;
+  readonly ownerColdkey: string;
+  readonly ownerHotkey: string;
+  readonly registeredAt: number;
+  readonly params: SubnetParams;
+  readonly pool: SubnetPool;
+  /** `SubnetProtocolAlpha`: alpha bought by chain buys, held by the protocol. */
+  readonly protocolAlphaRao: bigint;
+  /** Alpha burned (`burn_subnet_alpha`): still counted in AlphaOut, owned by nobody. */
+  readonly burnedAlphaRao: bigint;
+  /** Alpha minted into AlphaOut that rounding left unassigned (floors of the emission split and payouts). */
+  readonly dustAlphaRao: bigint;
+  /** `SubnetMovingPrice` as I96F32 bits. */
+  readonly movingPriceI96F32: bigint;
+  /** `FirstEmissionBlockNumber` (set by start_call); null until emissions start. */
+  readonly firstEmissionBlock: number | null;
+  readonly pending: PendingEmission;
+  /** Epoch scheduler state (`LastEpochBlock`, `PendingEpochAt`, `BlocksSinceLastStep`, `LastMechansimStepBlock`). */
+  readonly lastEpochBlock: number;
+  readonly pendingEpochAt: number;
+  readonly blocksSinceLastStep: number;
+  readonly lastMechanismStepBlock: number;
+  /** `MinerBurned` as U96F32 bits: share of last epoch's miner incentive withheld from the owner's hotkeys. */
+  readonly minerBurnedU96F32: bigint;
+  readonly neurons: NeuronTable;
+  /** Alpha stake per hotkey. */
+  readonly stakes: ReadonlyMap<string, HotkeyStake>;
+  /** Root dividends credited per hotkey as claimable alpha (`RootClaimable`), not yet claimed. */
+  readonly rootClaimableRao: ReadonlyMap<string, bigint>;
+}
+
+export interface HotkeyInfo {
+  /** The coldkey that owns the hotkey (`Owner`). */
+  readonly owner: string;
+  /** Delegate take, u16 / 65535 (default 11796 = 18%). */
+  readonly takeU16: number;
+}
+
+export interface ChainState {
+  readonly block: number;
+  /** `TotalIssuance`: minted minus recycled. */
+  readonly issuanceRao: bigint;
+  /** TAO in the burn account (burning does not lower issuance). */
+  readonly burnedRao: bigint;
+  /** Cumulative TAO recycled (taken out of issuance), for reporting. */
+  readonly recycledRao: bigint;
+  /** Free balances per coldkey, the block author's included. */
+  readonly balances: ReadonlyMap<string, bigint>;
+  readonly hotkeys: ReadonlyMap<string, HotkeyInfo>;
+  /** Root (netuid 0): TAO staked per hotkey; `SubnetTAO[0]` is the sum of their values. */
+  readonly rootStakes: ReadonlyMap<string, HotkeyStake>;
+  readonly rootTaoRao: bigint;
+  /** Dynamic subnets in netuid order (root excluded). */
+  readonly subnets: readonly SubnetState[];
+}
+
+/** Network-wide rules and parameters (storage defaults unless a scenario overrides them). */
+export interface ChainParams {
+  /** `TaoWeight` as U64F64-style fraction bits of 2^64 (runtime default 971718665099567868). */
+  readonly taoWeightU64: bigint;
+  /** `SubnetOwnerCut`, u16 / 65535 (default 11796). */
+  readonly ownerCutU16: number;
+  readonly feeRateU16: number;
+  /** `MaxEpochsPerBlock` (runtime 2). */
+  readonly maxEpochsPerBlock: number;
+  /** 'chain': halvings at issuance thresholds. 'calendar' (opt-in, the article's picture): every N blocks. */
+  readonly halving: { readonly kind: 'issuance' } | { readonly kind: 'calendar'; readonly intervalBlocks: number };
+  /** Subnet emission shares: HEAD rule, or a [legacy] one. */
+  readonly shareRule: 'priceEmaUnburned' | 'priceEma' | 'taoFlow';
+  /** Epoch timing: HEAD stateful scheduler, or the [legacy] `(block + netuid + 1) % (tempo + 1) == 0`. */
+  readonly epochSchedule: 'scheduler' | 'legacyModulo';
+  /** Consensus arithmetic for every epoch. */
+  readonly consensusMode: 'fixed' | 'float';
+  /** The coldkey that receives swap fees (the block author). */
+  readonly authorColdkey: string;
+}
