@@ -49,16 +49,15 @@ export function alphaSigmoid<T extends number | bigint>(
   minusHundred: T,
   half: T,
 ): T {
-  const clamp01 = (x: T): T => (x > a.one ? a.one : x < a.zero ? a.zero : x);
-  const diffBuy = clamp01(a.sub(weight, consensus));
-  const diffSell = clamp01(a.sub(bond, weight));
-  const combined = weight >= bond ? diffBuy : diffSell;
+  const combined = weight >= bond ? clamp01(a, a.sub(weight, consensus)) : clamp01(a, a.sub(bond, weight));
   const exponent = a.mul(a.satDiv(p.steepness, minusHundred), a.sub(combined, half));
   const sigmoid = a.satDiv(a.one, a.add(a.one, expSafe(a, exponent)));
   const alpha = a.add(p.low, a.mul(sigmoid, a.sub(p.high, p.low)));
   const capped = alpha < p.high ? alpha : p.high; // clamp_value: min(high) then max(low)
   return capped > p.low ? capped : p.low;
 }
+
+const clamp01 = <T extends number | bigint>(a: Arith<T>, x: T): T => (x > a.one ? a.one : x < a.zero ? a.zero : x);
 
 /**
  * The value at column j of a row read the way `compute_liquid_alpha_values_sparse` walks it: a forward-only
@@ -89,36 +88,49 @@ export function matEmaLiquid<T extends number | bigint>(
   const n = consensus.length;
   const minusHundred = a.sub(a.zero, a.fromInt(100));
   const half = a.div(a.one, a.fromInt(2));
+  // Per-row scratch indexed by column (rate, decayed old bond, and whether the column is in the row).
+  const rate = new Array<T>(n).fill(a.zero);
+  const decayed = new Array<T>(n).fill(a.zero);
+  const inRow = new Uint8Array(n);
   return next.map((row, i) => {
     const oldRow = old[i];
-    const wanted = [...new Set(row.cols.filter((j) => j < n))].sort((x, y) => x - y);
+    const wanted = sortedColumns(row.cols, n);
     const weightAt = cursor(row, a.zero);
     const bondAt = cursor(oldRow, a.zero);
-    const alpha = new Map<number, T>();
-    for (const j of wanted) alpha.set(j, alphaSigmoid(a, consensus[j]!, weightAt(j), bondAt(j), p, minusHundred, half));
-    const decayed = new Map<number, T>();
+    for (const j of wanted) {
+      rate[j] = alphaSigmoid(a, consensus[j]!, weightAt(j), bondAt(j), p, minusHundred, half);
+      decayed[j] = a.zero;
+      inRow[j] = 1;
+    }
     if (oldRow) {
       for (let k = 0; k < oldRow.cols.length; k++) {
         const j = oldRow.cols[k]!;
-        const rate = alpha.get(j);
-        if (rate !== undefined) decayed.set(j, a.mul(a.sub(a.one, rate), oldRow.vals[k]!));
+        if (j < n && inRow[j]) decayed[j] = a.mul(a.sub(a.one, rate[j]!), oldRow.vals[k]!);
       }
     }
     const out: Row<T> = { cols: [], vals: [] };
     for (let k = 0; k < row.cols.length; k++) {
       const j = row.cols[k]!;
-      const rate = alpha.get(j);
-      if (rate === undefined) continue;
-      const inc = a.mul(rate, row.vals[k]!);
-      const sumed = a.add(decayed.get(j) ?? a.zero, inc > a.zero ? inc : a.zero);
-      const v = sumed < a.one ? sumed : a.one;
+      if (j >= n) continue;
+      const inc = a.mul(rate[j]!, row.vals[k]!);
+      const total = a.add(decayed[j]!, inc > a.zero ? inc : a.zero);
+      const v = total < a.one ? total : a.one;
       if (v > a.zero) {
         out.cols.push(j);
         out.vals.push(v);
       }
     }
+    for (const j of wanted) inRow[j] = 0;
     return out;
   });
+}
+
+/** The distinct columns < n of a row, ascending (rows are usually stored sorted already). */
+function sortedColumns(cols: readonly number[], n: number): number[] {
+  let sorted = true;
+  for (let k = 1; k < cols.length; k++) if (cols[k]! <= cols[k - 1]!) sorted = false;
+  const inRange = cols.filter((j) => j < n);
+  return sorted ? inRange : [...new Set(inRange)].sort((x, y) => x - y);
 }
 
 /** Original Yuma: ΔB = W∘S column-normalised, EMA with the old column-normalised bonds, normalised again. */
