@@ -1,0 +1,149 @@
+import type { EpochResult } from '../consensus/types.ts';
+import { taoWeightU96F32 } from './emitToSubnets.ts';
+import { divU96F32, mulU96F32 } from './fixedPoint.ts';
+import { addStakeWithShares, addValueForAll, EMPTY_STAKE } from './sharePool.ts';
+import type { HotkeyInfo, HotkeyStake, PendingEmission, SubnetState } from './state.ts';
+
+export interface DistributeArgs {
+  readonly subnet: SubnetState;
+  /** The pending buckets drained for this epoch. */
+  readonly pending: PendingEmission;
+  /** The epoch run with rao_emission = server + validator + root alpha. */
+  readonly epoch: EpochResult;
+  readonly hotkeys: ReadonlyMap<string, HotkeyInfo>;
+  readonly rootStakes: ReadonlyMap<string, HotkeyStake>;
+  readonly taoWeightU64: bigint;
+}
+
+export interface Distribution {
+  readonly subnet: SubnetState;
+  /** Alpha credited to stake (owner cut, incentives, takes, nominators' dividends) or to root-claimable. */
+  readonly paidRao: bigint;
+  /** Miner incentive of the owner's own hotkeys, burned or recycled. */
+  readonly withheldRao: bigint;
+  /** Drained minus paid minus withheld: rounding left in AlphaOut (may be a rao below 0 when miners' floors round up). */
+  readonly dustRao: bigint;
+}
+
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const ONE = 1n << 32n;
+
+/**
+ * `distribute_emission` (coinbase/run_coinbase.rs) for one subnet after its epoch, without parent/child keys:
+ * the owner cut is staked to the owner; miners' incentive is staked to each miner's owner (the subnet owner's own
+ * hotkeys are withheld: burned or recycled, and `MinerBurned` records the share); each validator's dividend is
+ * split by its root proportion into an alpha part (a share of the pending validator alpha, or of validator plus
+ * server alpha when no miner earned) and a root part (a share of the pending root alpha); the validator's take
+ * of each is staked to its owner, the rest raises its pool for all nominators or becomes root-claimable.
+ * Hotkeys are visited in sorted order, as the chain's BTreeMap does.
+ */
+export function distributeEmission(args: DistributeArgs): Distribution {
+  const { subnet, pending, epoch, hotkeys, rootStakes } = args;
+  const table = subnet.neurons;
+  const stakes = new Map(subnet.stakes);
+  const claimable = new Map(subnet.rootClaimableRao);
+  const ownerOf = (h: string): string => hotkeys.get(h)?.owner ?? h;
+  const stakeTo = (h: string, coldkey: string, amount: bigint): void => {
+    if (amount > 0n) stakes.set(h, addStakeWithShares(stakes.get(h) ?? EMPTY_STAKE, coldkey, amount));
+  };
+  let paid = 0n;
+
+  // Per-hotkey incentive and dividend amounts (rao) from the epoch, summed over uids.
+  const incentives = new Map<string, bigint>();
+  const dividends = new Map<string, bigint>();
+  table.hotkeys.forEach((h, uid) => {
+    incentives.set(h, (incentives.get(h) ?? 0n) + (epoch.serverEmission[uid] ?? 0n));
+    dividends.set(h, (dividends.get(h) ?? 0n) + (epoch.validatorEmission[uid] ?? 0n));
+  });
+  const incentiveSum = [...incentives.values()].reduce((a, b) => a + b, 0n);
+  const validatorAlpha = incentiveSum > 0n ? pending.validatorRao : pending.validatorRao + pending.serverRao;
+
+  // Owner cut, staked to the owner's hotkey.
+  stakeTo(subnet.ownerHotkey, subnet.ownerColdkey, pending.ownerCutRao);
+  paid += pending.ownerCutRao;
+
+  // Miner incentive; the owner's registered hotkeys are withheld.
+  const ownerHotkeys = new Set(
+    table.hotkeys.filter((h) => h === subnet.ownerHotkey || ownerOf(h) === subnet.ownerColdkey),
+  );
+  let withheld = 0n;
+  let total = 0n;
+  for (const h of [...incentives.keys()].sort(byKey)) {
+    const amount = incentives.get(h)!;
+    total += amount;
+    if (ownerHotkeys.has(h)) {
+      withheld += amount;
+      continue;
+    }
+    stakeTo(h, ownerOf(h), amount);
+    paid += amount;
+  }
+  const minerBurnedU96F32 = total === 0n ? 0n : divU96F32(withheld << 32n, total << 32n);
+
+  // Dividends: alpha and root parts by each hotkey's root proportion (calculate_dividend_distribution).
+  const taoWeight = taoWeightU96F32(args.taoWeightU64);
+  const alphaDivs = new Map<string, bigint>();
+  const rootDivs = new Map<string, bigint>();
+  let alphaTotal = 0n;
+  let rootTotal = 0n;
+  for (const h of [...dividends.keys()].sort(byKey)) {
+    const dividend = dividends.get(h)! << 32n;
+    const alphaStake = (subnet.stakes.get(h)?.valueRao ?? 0n) << 32n;
+    const rootAlpha = mulU96F32((rootStakes.get(h)?.valueRao ?? 0n) << 32n, taoWeight);
+    const rootProp = divU96F32(rootAlpha, alphaStake + rootAlpha);
+    const root = mulU96F32(dividend, rootProp);
+    alphaDivs.set(h, dividend - root);
+    rootDivs.set(h, root);
+    alphaTotal += dividend - root;
+    rootTotal += root;
+  }
+  for (const [h, divs] of alphaDivs) {
+    const payout = mulU96F32(validatorAlpha << 32n, divU96F32(divs, alphaTotal));
+    const take = mulU96F32(takeU96F32(hotkeys, h), payout);
+    stakeTo(h, ownerOf(h), take >> 32n);
+    const rest = (payout - take) >> 32n;
+    if (rest > 0n) stakes.set(h, addValueForAll(stakes.get(h) ?? EMPTY_STAKE, rest));
+    paid += (take >> 32n) + rest;
+  }
+  for (const [h, divs] of rootDivs) {
+    const payout = mulU96F32(pending.rootAlphaRao << 32n, divU96F32(divs, rootTotal));
+    const take = mulU96F32(takeU96F32(hotkeys, h), payout);
+    stakeTo(h, ownerOf(h), take >> 32n);
+    const rest = (payout - take) >> 32n;
+    if (rest > 0n) claimable.set(h, (claimable.get(h) ?? 0n) + rest);
+    paid += (take >> 32n) + rest;
+  }
+
+  const drained = pending.serverRao + pending.validatorRao + pending.rootAlphaRao + pending.ownerCutRao;
+  const dust = drained - paid - withheld;
+  const recycle = subnet.params.ownerIncentive === 'recycle';
+  return {
+    subnet: {
+      ...subnet,
+      stakes: new Map([...stakes].sort(([a], [b]) => byKey(a, b))),
+      rootClaimableRao: claimable,
+      minerBurnedU96F32,
+      pool: recycle ? { ...subnet.pool, alphaOutRao: subnet.pool.alphaOutRao - withheld } : subnet.pool,
+      burnedAlphaRao: subnet.burnedAlphaRao + (recycle ? 0n : withheld),
+      dustAlphaRao: subnet.dustAlphaRao + dust,
+      neurons: {
+        ...table,
+        bonds: epoch.bonds,
+        validatorPermits: epoch.newValidatorPermits,
+        emissionRao: epoch.emission,
+        incentive: epoch.incentive,
+        dividends: epoch.dividends,
+        consensus: epoch.consensus,
+      },
+    },
+    paidRao: paid,
+    withheldRao: withheld,
+    dustRao: dust,
+  };
+}
+
+/** `get_hotkey_take_float`: Delegates[hotkey] / 65535 as U96F32 (default take 11796 = 18%). */
+function takeU96F32(hotkeys: ReadonlyMap<string, HotkeyInfo>, hotkey: string): bigint {
+  const take = BigInt(hotkeys.get(hotkey)?.takeU16 ?? 11_796);
+  return take === 65535n ? ONE : divU96F32(take << 32n, 65535n << 32n);
+}

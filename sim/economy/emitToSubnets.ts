@@ -1,0 +1,160 @@
+import { blockEmissionForIssuance } from './blockEmission.ts';
+import { divU96F32, mulU96F32, ONE_U64F64, ONE_U96F32, x96f32FromU64F64 } from './fixedPoint.ts';
+import { injectLiquidity } from './injectLiquidity.ts';
+import { PoolError, spotPriceU64F64, swapTaoForAlpha } from './pool.ts';
+import type { ChainParams, ChainState, PendingEmission, SubnetState } from './state.ts';
+import { type ShareRule, subnetShares, taoEmissionPerSubnet } from './subnetShares.ts';
+
+/** What one block's coinbase did to one subnet (rao), for metrics and tests. */
+export interface SubnetInjection {
+  readonly netuid: number;
+  readonly taoEmissionRao: bigint;
+  readonly taoInRao: bigint;
+  readonly alphaInRao: bigint;
+  readonly excessTaoRao: bigint;
+  readonly boughtAlphaRao: bigint;
+  readonly alphaOutRao: bigint;
+}
+
+export interface EmitResult {
+  readonly state: ChainState;
+  readonly injections: readonly SubnetInjection[];
+  /** Credit left unspent and recycled (taken out of issuance). */
+  readonly recycledRao: bigint;
+}
+
+/** `get_subnets_to_emit_to`: started (start_call), registration allowed, not root. */
+export const emitsThisBlock = (s: SubnetState): boolean =>
+  s.firstEmissionBlock !== null && s.params.registrationAllowed;
+
+/** `get_tao_weight`: TaoWeight / u64::MAX as U96F32 bits. */
+export const taoWeightU96F32 = (taoWeightU64: bigint): bigint =>
+  divU96F32(taoWeightU64 << 32n, ((1n << 64n) - 1n) << 32n);
+
+/** `root_proportion`: tao_weight·SubnetTAO[root] / (tao_weight·SubnetTAO[root] + alpha issuance), U96F32 bits. */
+export function rootProportionU96F32(state: ChainState, params: ChainParams, subnet: SubnetState): bigint {
+  const alphaIssuance = (subnet.pool.alphaInRao + subnet.pool.alphaOutRao) << 32n;
+  const weighted = mulU96F32(state.rootTaoRao << 32n, taoWeightU96F32(params.taoWeightU64));
+  return divU96F32(weighted, weighted + alphaIssuance);
+}
+
+function shareRule(params: ChainParams, subnets: readonly SubnetState[]): ShareRule {
+  const movingPriceI96F32 = subnets.map((s) => s.movingPriceI96F32);
+  if (params.shareRule === 'priceEma') return { kind: 'priceEma', movingPriceI96F32 };
+  if (params.shareRule === 'taoFlow') throw new Error('shareRule taoFlow needs flow tracking (not yet modelled)');
+  return { kind: 'priceEmaUnburned', movingPriceI96F32, minerBurnedU96F32: subnets.map((s) => s.minerBurnedU96F32) };
+}
+
+/**
+ * The first half of `run_coinbase` (coinbase/run_coinbase.rs): split the block emission over the emitting subnets by
+ * their shares, inject TAO and alpha into each pool at its price (alpha capped at root_prop × the subnet's alpha
+ * emission, the excess TAO buying alpha for the protocol, fee-free), mint the subnet's alpha emission and add its
+ * owner / miner / validator / root parts to the pending buckets. Unspent credit is recycled.
+ */
+export function emitToSubnets(state: ChainState, params: ChainParams, blockEmissionRao: bigint): EmitResult {
+  const emitting = state.subnets.filter(emitsThisBlock);
+  const shares = subnetShares(shareRule(params, emitting));
+  const tao = taoEmissionPerSubnet(
+    blockEmissionRao,
+    shares,
+    emitting.map((s) => s.params.emissionEnabled),
+  );
+  // `get_network_root_sell_flag`: root stakers keep their alpha only when Σ moving prices > 1.
+  const priceSum = emitting.reduce((acc, s) => acc + (s.movingPriceI96F32 << 32n), 0n);
+  const rootSell = priceSum > ONE_U64F64;
+  const cutU96F32 = divU96F32(BigInt(params.ownerCutU16) << 32n, 65535n << 32n);
+  const half = ONE_U96F32 / 2n;
+
+  let spentRao = 0n;
+  const injections: SubnetInjection[] = [];
+  const updated = new Map<number, SubnetState>();
+  emitting.forEach((subnet, k) => {
+    // get_subnet_terms
+    const taoEmission = tao.emissionU96F32[k]!;
+    const alphaEmission = blockEmissionForIssuance(subnet.pool.alphaInRao + subnet.pool.alphaOutRao) << 32n;
+    const price = x96f32FromU64F64(spotPriceU64F64(subnet.pool));
+    const rootProp = rootProportionU96F32(state, params, subnet);
+    let taoIn = taoEmission;
+    let alphaIn = divU96F32(taoEmission, price);
+    const cap = mulU96F32(rootProp, alphaEmission);
+    if (alphaIn > cap) {
+      alphaIn = cap;
+      taoIn = mulU96F32(alphaIn, price);
+    }
+    const excess = taoEmission > taoIn ? taoEmission - taoIn : 0n;
+
+    // inject_and_maybe_swap: the chain buy first, at the pre-injection reserves, then the injection.
+    let pool = subnet.pool;
+    let protocolAlpha = subnet.protocolAlphaRao;
+    let boughtAlphaRao = 0n;
+    const excessRao = excess >> 32n;
+    if (excessRao > 0n) {
+      try {
+        const buy = swapTaoForAlpha(pool, excessRao, { dropFees: true, feeRateU16: params.feeRateU16 });
+        pool = buy.pool;
+        boughtAlphaRao = buy.alphaOutRao;
+        protocolAlpha += boughtAlphaRao;
+        spentRao += buy.taoToReserveRao;
+      } catch (e) {
+        if (!(e instanceof PoolError)) throw e; // a refused buy leaves the credit to be recycled, as on chain
+      }
+    }
+    const taoInRao = taoIn >> 32n;
+    const alphaInRao = alphaIn >> 32n;
+    pool = injectLiquidity(pool, taoInRao, alphaInRao);
+    spentRao += taoInRao;
+
+    // emit_to_subnets: mint alpha_out into AlphaOut and split it into the pending buckets. The chain reads
+    // root_proportion again here, after the injection and the mint, so it sees the larger alpha issuance.
+    const alphaCreatedRao = alphaEmission >> 32n;
+    const minted = { ...subnet, pool: { ...pool, alphaOutRao: pool.alphaOutRao + alphaCreatedRao } };
+    const rootPropSplit = rootProportionU96F32(state, params, minted);
+    let alphaOut = alphaEmission;
+    let ownerCut = 0n;
+    if (subnet.params.ownerCutEnabled) {
+      ownerCut = mulU96F32(alphaOut, cutU96F32);
+      alphaOut -= ownerCut;
+    }
+    const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), half);
+    const server = mulU96F32(alphaOut, half);
+    const validator = alphaOut - server - rootAlpha;
+    const rootRao = rootAlpha >> 32n;
+    const pending: PendingEmission = {
+      ownerCutRao: subnet.pending.ownerCutRao + (ownerCut >> 32n),
+      serverRao: subnet.pending.serverRao + (server >> 32n),
+      validatorRao: subnet.pending.validatorRao + (validator >> 32n),
+      rootAlphaRao: subnet.pending.rootAlphaRao + (rootSell ? rootRao : 0n),
+    };
+    const assigned = (ownerCut >> 32n) + (server >> 32n) + (validator >> 32n) + rootRao;
+    // Without the root sell flag the root slice is recycled: AlphaOut goes down by it.
+    const recycledAlpha = rootSell ? 0n : rootRao;
+    updated.set(subnet.netuid, {
+      ...subnet,
+      pool: { ...minted.pool, alphaOutRao: minted.pool.alphaOutRao - recycledAlpha },
+      protocolAlphaRao: protocolAlpha,
+      pending,
+      dustAlphaRao: subnet.dustAlphaRao + alphaCreatedRao - assigned,
+    });
+    injections.push({
+      netuid: subnet.netuid,
+      taoEmissionRao: taoEmission >> 32n,
+      taoInRao,
+      alphaInRao,
+      excessTaoRao: excessRao,
+      boughtAlphaRao,
+      alphaOutRao: alphaCreatedRao,
+    });
+  });
+
+  const recycledRao = blockEmissionRao - spentRao;
+  return {
+    state: {
+      ...state,
+      issuanceRao: state.issuanceRao - recycledRao,
+      recycledRao: state.recycledRao + recycledRao,
+      subnets: state.subnets.map((s) => updated.get(s.netuid) ?? s),
+    },
+    injections,
+    recycledRao,
+  };
+}

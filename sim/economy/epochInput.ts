@@ -1,0 +1,57 @@
+import type { EpochInput, EpochParams } from '../consensus/types.ts';
+import { taoWeightU96F32 } from './emitToSubnets.ts';
+import type { ChainParams, ChainState, SubnetState } from './state.ts';
+
+/** The epoch hyperparameters of a subnet (`get_activity_cutoff_blocks` = max(1, factor·tempo/1000)). */
+export function epochParams(subnet: SubnetState): EpochParams {
+  const p = subnet.params;
+  return {
+    tempo: p.tempo,
+    activityCutoff: Math.max(1, Math.floor((p.activityCutoffFactorMilli * p.tempo) / 1000)),
+    kappa: p.kappa,
+    bondsMovingAverage: p.bondsMovingAverage,
+    bondsPenalty: p.bondsPenalty,
+    maxAllowedValidators: p.maxAllowedValidators,
+    yuma3Enabled: p.yuma3Enabled,
+    liquidAlphaEnabled: p.liquidAlphaEnabled,
+    alphaLow: p.alphaLow,
+    alphaHigh: p.alphaHigh,
+    alphaSigmoidSteepness: p.alphaSigmoidSteepness,
+    stakeThreshold: 0n,
+    commitRevealEnabled: false,
+  };
+}
+
+/**
+ * What the chain's epoch reads from storage for this subnet. Stake weight per uid is
+ * `alpha + root_tao · tao_weight` in I64F64 (`get_stake_weights_for_network`, no parent/child keys).
+ */
+export function epochInput(
+  state: ChainState,
+  params: ChainParams,
+  subnet: SubnetState,
+  raoEmission: bigint,
+): EpochInput {
+  const table = subnet.neurons;
+  const taoWeightI64F64 = taoWeightU96F32(params.taoWeightU64) << 32n;
+  const stake = table.hotkeys.map((hotkey) => {
+    const alpha = subnet.stakes.get(hotkey)?.valueRao ?? 0n;
+    const root = state.rootStakes.get(hotkey)?.valueRao ?? 0n;
+    return (alpha << 64n) + (((root << 64n) * taoWeightI64F64) >> 64n);
+  });
+  const ownerUid = table.hotkeys.indexOf(subnet.ownerHotkey);
+  return {
+    n: table.hotkeys.length,
+    currentBlock: state.block,
+    params: epochParams(subnet),
+    stake,
+    lastUpdate: table.lastUpdate,
+    blockAtRegistration: table.registeredAt,
+    validatorPermits: table.validatorPermits,
+    weights: table.weights,
+    bonds: table.bonds,
+    ownerUid: ownerUid < 0 ? null : ownerUid,
+    lastMechanismStepBlock: subnet.lastMechanismStepBlock,
+    raoEmission,
+  };
+}

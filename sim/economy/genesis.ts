@@ -1,0 +1,170 @@
+import type { SparseRowU16 } from '../consensus/types.ts';
+import { addStakeWithShares, EMPTY_STAKE } from './sharePool.ts';
+import type { ChainParams, ChainState, HotkeyInfo, HotkeyStake, SubnetParams, SubnetState } from './state.ts';
+
+/** Subnet hyperparameters a new subnet gets (`subnets/subnet.rs::init_new_network` over the runtime defaults). */
+export const DEFAULT_SUBNET_PARAMS: SubnetParams = {
+  tempo: 360,
+  kappa: 32767,
+  bondsMovingAverage: 900_000,
+  bondsPenalty: 65535,
+  maxAllowedValidators: 64,
+  maxAllowedUids: 256,
+  yuma3Enabled: true,
+  liquidAlphaEnabled: false,
+  alphaLow: 45875,
+  alphaHigh: 58982,
+  alphaSigmoidSteepness: 1000,
+  activityCutoffFactorMilli: 13_889,
+  immunityPeriod: 5000,
+  ownerCutEnabled: true,
+  ownerIncentive: 'burn',
+  emissionEnabled: true,
+  registrationAllowed: true,
+};
+
+/** Network parameters at subtensor 14bc6f9f (runtime defaults). */
+export const DEFAULT_CHAIN_PARAMS: ChainParams = {
+  taoWeightU64: 971_718_665_099_567_868n,
+  ownerCutU16: 11_796,
+  feeRateU16: 33,
+  maxEpochsPerBlock: 2,
+  halving: { kind: 'issuance' },
+  shareRule: 'priceEmaUnburned',
+  epochSchedule: 'scheduler',
+  consensusMode: 'fixed',
+  authorColdkey: 'author',
+};
+
+export interface NeuronSpec {
+  readonly hotkey: string;
+  readonly coldkey: string;
+  /** Alpha the hotkey's owner has staked on it at genesis. */
+  readonly stakeAlphaRao?: bigint;
+  readonly takeU16?: number;
+}
+
+export interface SubnetSpec {
+  readonly netuid: number;
+  readonly name: string;
+  readonly ownerColdkey: string;
+  readonly ownerHotkey: string;
+  readonly poolTaoRao: bigint;
+  readonly poolAlphaRao: bigint;
+  readonly neurons: readonly NeuronSpec[];
+  readonly params?: Partial<SubnetParams>;
+  /**
+   * `SubnetMovingPrice` at genesis: 'spot' (default) = min(spot price, 1), as on a network that has run for months;
+   * 'zero' = a subnet just created (its EMA then ramps up from 0 and it earns no share for a while, as on chain).
+   */
+  readonly movingPrice?: 'spot' | 'zero';
+  /** Block emissions start (start_call); null = not started. Default: genesis block. */
+  readonly firstEmissionBlock?: number | null;
+}
+
+export interface GenesisSpec {
+  readonly block?: number;
+  readonly balances?: ReadonlyMap<string, bigint>;
+  readonly rootStakes?: readonly { readonly hotkey: string; readonly coldkey: string; readonly taoRao: bigint }[];
+  readonly subnets: readonly SubnetSpec[];
+  /**
+   * Total issuance to start from. Whatever the balances, root stake and pools do not hold is put in the balance of
+   * the coldkey `unallocated`, so that every rao of issuance is somewhere. Default: exactly what they hold.
+   */
+  readonly issuanceRao?: bigint;
+}
+
+/** min(tao/alpha, 1) as I96F32 bits. */
+function spotCappedI96F32(taoRao: bigint, alphaRao: bigint): bigint {
+  if (alphaRao === 0n) return 0n;
+  const price = (taoRao << 32n) / alphaRao;
+  return price < 1n << 32n ? price : 1n << 32n;
+}
+
+const emptyRow: SparseRowU16 = { cols: new Uint16Array(0), vals: new Uint16Array(0) };
+
+function subnetAt(spec: SubnetSpec, block: number): SubnetState {
+  const params = { ...DEFAULT_SUBNET_PARAMS, ...spec.params };
+  const n = spec.neurons.length;
+  if (n > params.maxAllowedUids) throw new RangeError(`subnet ${spec.netuid}: ${n} neurons > max_allowed_uids`);
+  let stakes = new Map<string, HotkeyStake>();
+  let staked = 0n;
+  for (const neuron of spec.neurons) {
+    const amount = neuron.stakeAlphaRao ?? 0n;
+    if (amount > 0n) {
+      stakes.set(neuron.hotkey, addStakeWithShares(stakes.get(neuron.hotkey) ?? EMPTY_STAKE, neuron.coldkey, amount));
+      staked += amount;
+    }
+  }
+  stakes = new Map([...stakes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    netuid: spec.netuid,
+    name: spec.name,
+    ownerColdkey: spec.ownerColdkey,
+    ownerHotkey: spec.ownerHotkey,
+    registeredAt: block,
+    params,
+    pool: { taoRao: spec.poolTaoRao, alphaInRao: spec.poolAlphaRao, alphaOutRao: staked },
+    protocolAlphaRao: 0n,
+    burnedAlphaRao: 0n,
+    dustAlphaRao: 0n,
+    movingPriceI96F32: spec.movingPrice === 'zero' ? 0n : spotCappedI96F32(spec.poolTaoRao, spec.poolAlphaRao),
+    firstEmissionBlock: spec.firstEmissionBlock === undefined ? block : spec.firstEmissionBlock,
+    pending: { serverRao: 0n, validatorRao: 0n, rootAlphaRao: 0n, ownerCutRao: 0n },
+    // init_new_network staggers epochs: LastEpochBlock = now - (netuid % tempo).
+    lastEpochBlock: Math.max(0, block - (spec.netuid % Math.max(1, params.tempo))),
+    pendingEpochAt: 0,
+    blocksSinceLastStep: 0,
+    lastMechanismStepBlock: 0,
+    minerBurnedU96F32: 0n,
+    neurons: {
+      hotkeys: spec.neurons.map((x) => x.hotkey),
+      registeredAt: spec.neurons.map(() => block),
+      lastUpdate: spec.neurons.map(() => block),
+      weights: spec.neurons.map(() => emptyRow),
+      bonds: spec.neurons.map(() => emptyRow),
+      validatorPermits: new Uint8Array(n),
+      emissionRao: new BigUint64Array(n),
+      incentive: new Uint16Array(n),
+      dividends: new Uint16Array(n),
+      consensus: new Uint16Array(n),
+    },
+    stakes,
+    rootClaimableRao: new Map(),
+  };
+}
+
+/** A consistent chain state to start a run from: every rao of issuance is held somewhere. */
+export function genesisState(spec: GenesisSpec): ChainState {
+  const block = spec.block ?? 0;
+  const subnets = [...spec.subnets].sort((a, b) => a.netuid - b.netuid).map((s) => subnetAt(s, block));
+  const hotkeys = new Map<string, HotkeyInfo>();
+  for (const s of spec.subnets) {
+    hotkeys.set(s.ownerHotkey, { owner: s.ownerColdkey, takeU16: 11_796 });
+    for (const n of s.neurons) hotkeys.set(n.hotkey, { owner: n.coldkey, takeU16: n.takeU16 ?? 11_796 });
+  }
+  const rootStakes = new Map<string, HotkeyStake>();
+  let rootTaoRao = 0n;
+  for (const r of spec.rootStakes ?? []) {
+    rootStakes.set(r.hotkey, addStakeWithShares(rootStakes.get(r.hotkey) ?? EMPTY_STAKE, r.coldkey, r.taoRao));
+    if (!hotkeys.has(r.hotkey)) hotkeys.set(r.hotkey, { owner: r.coldkey, takeU16: 11_796 });
+    rootTaoRao += r.taoRao;
+  }
+  const balances = new Map(spec.balances ?? []);
+  const held =
+    [...balances.values()].reduce((a, b) => a + b, 0n) + rootTaoRao + subnets.reduce((a, s) => a + s.pool.taoRao, 0n);
+  const issuanceRao = spec.issuanceRao ?? held;
+  if (issuanceRao < held) throw new RangeError(`genesis: issuance ${issuanceRao} is below the ${held} rao held`);
+  if (issuanceRao > held) balances.set('unallocated', (balances.get('unallocated') ?? 0n) + issuanceRao - held);
+  return {
+    block,
+    issuanceRao,
+    burnedRao: 0n,
+    recycledRao: 0n,
+    balances,
+    hotkeys: new Map([...hotkeys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    rootStakes,
+    rootTaoRao,
+    subnets,
+  };
+}

@@ -1,0 +1,98 @@
+import { runEpoch } from '../consensus/index.ts';
+import type { EpochResult } from '../consensus/types.ts';
+import { blockEmissionForIssuance, calendarBlockEmission, mintTao } from '../economy/blockEmission.ts';
+import { distributeEmission } from '../economy/distributeEmission.ts';
+import { drainPending } from '../economy/drainPending.ts';
+import { emitsThisBlock, emitToSubnets, type SubnetInjection } from '../economy/emitToSubnets.ts';
+import { epochInput } from '../economy/epochInput.ts';
+import { blocksSinceStartCall, updateMovingPrice } from '../economy/movingPrice.ts';
+import { spotPriceU64F64 } from '../economy/pool.ts';
+import type { ChainParams, ChainState, SubnetState } from '../economy/state.ts';
+
+export interface EpochRecord {
+  readonly netuid: number;
+  /** Alpha the epoch distributed (server + validator + root; the owner cut is paid beside it). */
+  readonly distributedRao: bigint;
+  readonly ownerCutRao: bigint;
+  readonly result: EpochResult;
+}
+
+/** What happened in one block, for metrics and tests. */
+export interface BlockRecord {
+  readonly block: number;
+  readonly emissionRao: bigint;
+  readonly recycledRao: bigint;
+  readonly injections: readonly SubnetInjection[];
+  readonly epochs: readonly EpochRecord[];
+}
+
+/** The block's TAO emission: the chain's halving by issuance, or the opt-in calendar rule. */
+export function blockEmission(state: ChainState, params: ChainParams, block: number): bigint {
+  return params.halving.kind === 'calendar'
+    ? calendarBlockEmission(BigInt(block), { halvingIntervalBlocks: BigInt(params.halving.intervalBlocks) })
+    : blockEmissionForIssuance(state.issuanceRao);
+}
+
+/**
+ * One block, in the chain's order (`coinbase/block_step.rs::block_step`): mint the block emission (never past
+ * 21 M TAO), run the coinbase (inject into pools, accumulate pending emission, run due epochs and pay them out),
+ * then update every emitting subnet's moving price. Pure: returns the next state and a record of the block.
+ */
+export function blockStep(state0: ChainState, params: ChainParams): { state: ChainState; record: BlockRecord } {
+  const block = state0.block + 1;
+  const minted = mintTao(state0.issuanceRao, blockEmission(state0, params, block));
+  let state: ChainState = { ...state0, block, issuanceRao: minted.issuanceRao };
+
+  const emitted = emitToSubnets(state, params, minted.mintedRao);
+  state = emitted.state;
+
+  const { subnets: scheduled, drained } = drainPending(state.subnets, block, params);
+  state = { ...state, subnets: scheduled };
+  const epochs: EpochRecord[] = [];
+  for (const { netuid, pending } of drained) {
+    const subnet = state.subnets.find((s) => s.netuid === netuid)!;
+    const distributedRao = pending.serverRao + pending.validatorRao + pending.rootAlphaRao;
+    const result = runEpoch(epochInput(state, params, subnet, distributedRao), { mode: params.consensusMode });
+    const paid = distributeEmission({
+      subnet,
+      pending,
+      epoch: result,
+      hotkeys: state.hotkeys,
+      rootStakes: state.rootStakes,
+      taoWeightU64: params.taoWeightU64,
+    });
+    const next: SubnetState = { ...paid.subnet, lastMechanismStepBlock: block };
+    state = { ...state, subnets: state.subnets.map((s) => (s.netuid === netuid ? next : s)) };
+    epochs.push({ netuid, distributedRao, ownerCutRao: pending.ownerCutRao, result });
+  }
+
+  // update_moving_prices: after the coinbase, so this block's shares used last block's prices.
+  state = {
+    ...state,
+    subnets: state.subnets.map((s) =>
+      emitsThisBlock(s)
+        ? {
+            ...s,
+            movingPriceI96F32: updateMovingPrice(
+              s.movingPriceI96F32,
+              spotPriceU64F64(s.pool),
+              blocksSinceStartCall(
+                BigInt(block),
+                s.firstEmissionBlock === null ? undefined : BigInt(s.firstEmissionBlock),
+              ),
+            ),
+          }
+        : s,
+    ),
+  };
+  return {
+    state,
+    record: {
+      block,
+      emissionRao: minted.mintedRao,
+      recycledRao: emitted.recycledRao,
+      injections: emitted.injections,
+      epochs,
+    },
+  };
+}
