@@ -1,0 +1,45 @@
+import { PoolError } from '../pool.ts';
+import { removeStake as redeemShares, stakeOf } from '../sharePool.ts';
+import type { ChainParams, ChainState } from '../state.ts';
+import { TxError } from '../txError.ts';
+import { unstakeAlpha } from '../unstakeAlpha.ts';
+import { subnetOf, withSubnet } from './subnetUpdate.ts';
+
+/**
+ * `remove_stake` (staking/remove_stake.rs): sell `alphaRao` of the coldkey's stake on the hotkey back to the pool for
+ * TAO; the alpha fee is swapped fee-free for the block author. Refuses (typed `TxError`, nothing changed) when the
+ * coldkey holds less, or when the pool refuses the swap.
+ */
+export function removeStake(
+  state: ChainState,
+  params: ChainParams,
+  tx: { readonly coldkey: string; readonly hotkey: string; readonly netuid: number; readonly alphaRao: bigint },
+): ChainState {
+  const subnet = subnetOf(state, tx.netuid);
+  const pool = subnet.stakes.get(tx.hotkey);
+  const held = pool ? stakeOf(pool, tx.coldkey) : 0n;
+  if (tx.alphaRao <= 0n) throw new TxError('AmountTooLow', `unstake amount must be positive, got ${tx.alphaRao}`);
+  if (!pool || held < tx.alphaRao) {
+    throw new TxError(
+      'NotEnoughStakeToWithdraw',
+      `${tx.coldkey} holds ${held} alpha on ${tx.hotkey}, unstaking ${tx.alphaRao}`,
+    );
+  }
+  let sale: ReturnType<typeof unstakeAlpha>;
+  try {
+    sale = unstakeAlpha(subnet.pool, tx.alphaRao, { feeRateU16: params.feeRateU16 });
+  } catch (e) {
+    if (e instanceof PoolError) throw new TxError('SwapFailed', e.message);
+    throw e;
+  }
+  const stakes = new Map(subnet.stakes);
+  stakes.set(tx.hotkey, redeemShares(pool, tx.coldkey, tx.alphaRao));
+  return withSubnet(
+    state,
+    { ...subnet, pool: sale.pool, stakes, burnedAlphaRao: subnet.burnedAlphaRao + sale.burnedAlphaRao },
+    [
+      [tx.coldkey, sale.taoOutRao],
+      [params.authorColdkey, sale.authorTaoRao],
+    ],
+  );
+}
