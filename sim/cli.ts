@@ -1,0 +1,104 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Command, Option } from 'commander';
+import { replayScenario } from './consensus/replay.ts';
+import { checkVectorFile, formatEpochJson } from './io/epochJson.ts';
+import { InputError } from './io/inputError.ts';
+import { parseJsonExact } from './io/parseJsonExact.ts';
+import { readVectorFile } from './io/vectorFile.ts';
+
+/** Exit codes: 0 ok, 1 a --check mismatch, 2 bad input (nothing written). */
+class UsageError extends Error {}
+
+function readInput(file: string): ReturnType<typeof readVectorFile> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return readVectorFile(parseJsonExact(text, file));
+  } catch (e) {
+    if (e instanceof InputError)
+      throw new UsageError(`${file}: ${e.path === file ? e.message.slice(file.length + 2) : e.message}`);
+    throw e;
+  }
+}
+
+const program = new Command();
+program
+  .name('taosim')
+  .description(
+    'Deterministic simulator of the Bittensor (TAO) network economy, exact to the chain (subtensor 14bc6f9f).',
+  )
+  .showHelpAfterError();
+
+program
+  .command('epoch')
+  .summary('run the Yuma consensus kernel on an epoch vector file')
+  .description(
+    'Replay a multi-epoch vector (subtensor test-vector format, docs/vector-format.md) through the consensus\n' +
+      'kernel: bonds and validator permits carry over between epochs, as the chain stores them. Prints one JSON\n' +
+      'object {"epochs":[…]} with every epoch’s consensus, incentive, dividends, validator trust, emissions (rao),\n' +
+      'bonds, permits and active flags; with --check, compares each epoch with its "expected" values instead.',
+  )
+  .requiredOption('--in <vector.json>', 'the vector file to replay')
+  .option('--out <result.json>', 'write the JSON result to this file instead of stdout')
+  .addOption(
+    new Option('--mode <mode>', 'arithmetic: fixed = bit-exact I32F32 emulation, float = Float64 fast path')
+      .choices(['fixed', 'float'])
+      .default('fixed'),
+  )
+  .option('--dense', "use the chain's test-only dense epoch (epoch_dense) instead of the production sparse one")
+  .option(
+    '--check',
+    'compare with each epoch’s "expected" (the file’s tolerance); print a line per epoch; exit 1 on a mismatch',
+  )
+  .addHelpText(
+    'after',
+    [
+      '',
+      'Examples:',
+      '  npx taosim epoch --in test/vectors/epoch_test_bonds.json --check',
+      '  npx taosim epoch --in test/vectors/epoch_test_yuma_3_bonds_reset.json --out out/reset.json',
+      '  npx taosim epoch --in test/vectors/epoch_test_10_graph.json --mode float --check',
+      '',
+      'Exit codes: 0 ok, 1 a --check mismatch, 2 bad input (unreadable file, invalid JSON, a missing or',
+      'mistyped field, lengths that disagree with n, a uid or u16 out of range); nothing is written on error.',
+    ].join('\n'),
+  )
+  .action((opts: { in: string; out?: string; mode: 'fixed' | 'float'; dense?: boolean; check?: boolean }) => {
+    const file = readInput(opts.in);
+    const results = replayScenario(file.scenario, opts.mode, opts.dense ?? file.scenario.dense);
+    let failed = false;
+    if (opts.check) {
+      for (const c of checkVectorFile(file, results)) {
+        const head = `epoch ${c.epoch} (block ${c.block}):`;
+        if (!c.checked) process.stdout.write(`${head} nothing expected\n`);
+        else if (c.problems.length === 0) process.stdout.write(`${head} ok\n`);
+        else {
+          failed = true;
+          process.stdout.write(`${head} MISMATCH\n${c.problems.map((p) => `  ${p}\n`).join('')}`);
+        }
+      }
+    }
+    const json = formatEpochJson(results);
+    if (opts.out) {
+      mkdirSync(dirname(opts.out), { recursive: true });
+      writeFileSync(opts.out, json);
+      process.stderr.write(`taosim: ${results.length} epochs (${opts.mode}) written to ${opts.out}\n`);
+    } else if (!opts.check) {
+      process.stdout.write(json);
+    }
+    if (failed) process.exitCode = 1;
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`taosim: ${e.message}\n`);
+    process.exitCode = 2;
+  } else throw e;
+}

@@ -1,0 +1,10 @@
+/** Bad input at the edge: names where (`path`, e.g. `scenario.epochs[2].weights["3"][0][1]`) and what was expected. */
+export class InputError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'InputError';
+  }
+}

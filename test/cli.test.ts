@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url).pathname;
+const taosim = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'bin/taosim.js'), ...args], { cwd: root, encoding: 'utf8' });
+const tmp = mkdtempSync(join(tmpdir(), 'taosim-cli-'));
+
+describe('taosim epoch', () => {
+  it('prints every epoch’s outputs as {"epochs":[…]} with the documented fields', () => {
+    const r = taosim('epoch', '--in', 'test/vectors/epoch_test_bonds.json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { epochs: Record<string, unknown>[] };
+    expect(out.epochs).toHaveLength(8);
+    expect(Object.keys(out.epochs[0]!)).toEqual([
+      'consensus_u16',
+      'incentive_u16',
+      'dividends_u16',
+      'validator_trust_u16',
+      'server_emission',
+      'validator_emission',
+      'emission',
+      'bonds',
+      'new_validator_permits',
+      'active',
+    ]);
+    // test_bonds, block 3: validator 0's bond on miner 4 is 14582 (the chain's assert), rows sorted, zeros omitted.
+    expect((out.epochs[2]!.bonds as number[][][])[0]).toContainEqual([4, 14582]);
+  });
+
+  it('checks a vector against the chain, a line per epoch, exit 0', () => {
+    const r = taosim('epoch', '--in', 'test/vectors/epoch_test_yuma_3_kappa_moves_first.json', '--check');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.endsWith(': ok'))).toHaveLength(6);
+  });
+
+  it('exits 1 and names the difference when a vector does not match', () => {
+    const d = JSON.parse(readFileSync(join(root, 'test/vectors/epoch_test_bonds.json'), 'utf8'));
+    d.scenario.epochs[2].expected.bonds_at[0][2] = 14583;
+    writeFileSync(join(tmp, 'mismatch.json'), JSON.stringify(d));
+    const r = taosim('epoch', '--in', join(tmp, 'mismatch.json'), '--check');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('epoch 2 (block 3): MISMATCH\n  bonds[0][4] = 14582, expected 14583');
+  });
+
+  it('refuses bad input with one line naming the file and field, exit 2, and writes nothing', () => {
+    const d = JSON.parse(readFileSync(join(root, 'test/vectors/epoch_test_bonds.json'), 'utf8'));
+    d.scenario.block_at_registration.push(1);
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, JSON.stringify(d));
+    const out = join(tmp, 'never.json');
+    const r = taosim('epoch', '--in', bad, '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`taosim: ${bad}: scenario.block_at_registration: expected 8 entries (n), got 9\n`);
+    expect(existsSync(out)).toBe(false);
+    expect(taosim('epoch', '--in', join(tmp, 'missing.json')).status).toBe(2);
+  });
+
+  it('writes the result file with --out', () => {
+    const out = join(tmp, 'sub', 'r.json');
+    const r = taosim('epoch', '--in', 'test/vectors/epoch_test_10_graph.json', '--out', out, '--mode', 'float');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { epochs: { emission: number[] }[] }).epochs[0]!.emission[0]).toBe(
+      99999999,
+    );
+  });
+
+  it('teaches with --help: options, defaults and a runnable example', () => {
+    const r = taosim('epoch', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('--mode <mode>');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('default: "fixed"');
+    expect(r.stdout).toContain('npx taosim epoch --in test/vectors/epoch_test_bonds.json --check');
+  });
+});
