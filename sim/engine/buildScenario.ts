@@ -1,0 +1,124 @@
+import { honestValidator } from '../agents/honestValidator.ts';
+import type { Agent } from '../agents/types.ts';
+import { DEFAULT_CHAIN_PARAMS, genesisState, type SubnetSpec } from '../economy/genesis.ts';
+import type { ChainParams, ChainState, SubnetParams } from '../economy/state.ts';
+import { durationBlocks, type HyperparametersFile, type ScenarioFile } from '../io/scenarioSchema.ts';
+import { normal, rngFor } from './rng.ts';
+
+/** Everything a run needs, built from a validated scenario: pure, no I/O. */
+export interface Simulation {
+  readonly name: string;
+  readonly seed: number;
+  readonly startMs: number;
+  readonly blocks: number;
+  readonly sampleEvery: number;
+  readonly genesis: ChainState;
+  readonly params: ChainParams;
+  readonly agents: readonly Agent[];
+}
+
+const rao = (tao: number): bigint => BigInt(Math.round(tao * 1e9));
+const u16 = (fraction: number): number => Math.round(fraction * 65535);
+
+function subnetParams(h: HyperparametersFile): Partial<SubnetParams> {
+  const p: Record<string, unknown> = {
+    tempo: h.tempo,
+    kappa: h.kappa,
+    bondsMovingAverage: h.bonds_moving_average,
+    bondsPenalty: h.bonds_penalty,
+    maxAllowedValidators: h.max_allowed_validators,
+    maxAllowedUids: h.max_allowed_uids,
+    yuma3Enabled: h.yuma3_enabled,
+    liquidAlphaEnabled: h.liquid_alpha_enabled,
+    alphaLow: h.alpha_low,
+    alphaHigh: h.alpha_high,
+    alphaSigmoidSteepness: h.alpha_sigmoid_steepness,
+    activityCutoffFactorMilli: h.activity_cutoff_factor_milli,
+    immunityPeriod: h.immunity_period,
+    ownerCutEnabled: h.owner_cut_enabled,
+    ownerIncentive: h.owner_incentive,
+  };
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Partial<SubnetParams>;
+}
+
+function chainParams(s: ScenarioFile): ChainParams {
+  const c = s.chain;
+  return {
+    ...DEFAULT_CHAIN_PARAMS,
+    consensusMode: c.consensus_mode ?? 'float',
+    ...(c.tao_weight !== undefined && { taoWeightU64: BigInt(Math.round(c.tao_weight * 2 ** 32)) << 32n }),
+    ...(c.owner_cut !== undefined && { ownerCutU16: u16(c.owner_cut) }),
+    ...(c.max_epochs_per_block !== undefined && { maxEpochsPerBlock: c.max_epochs_per_block }),
+    ...(c.halving !== undefined && {
+      halving:
+        c.halving === 'issuance'
+          ? { kind: 'issuance' }
+          : { kind: 'calendar', intervalBlocks: c.halving.calendar_blocks },
+    }),
+    ...(c.share_rule !== undefined && { shareRule: c.share_rule === 'price_ema' ? 'priceEma' : 'priceEmaUnburned' }),
+    ...(c.epoch_schedule !== undefined && {
+      epochSchedule: c.epoch_schedule === 'legacy_modulo' ? 'legacyModulo' : 'scheduler',
+    }),
+  };
+}
+
+/** Build the genesis state, parameters and agents of a scenario. Hotkeys: `<subnet>-v<k>`, `<subnet>-m<k>`. */
+export function buildScenario(s: ScenarioFile): Simulation {
+  const agents: Agent[] = [];
+  const rootStakes: { hotkey: string; coldkey: string; taoRao: bigint }[] = [];
+  const subnets: SubnetSpec[] = s.subnets.map((sub, k) => {
+    const netuid = k + 1;
+    const params = { ...subnetParams(s.subnet_defaults), ...subnetParams(sub.hyperparameters ?? {}) };
+    const tempo = params.tempo ?? 360;
+    const owner = `${sub.name}-owner`;
+    const neurons: SubnetSpec['neurons'][number][] = [{ hotkey: owner, coldkey: `${owner}-cold` }];
+    const validators: { hotkey: string; noise: number }[] = [];
+    sub.validators.forEach((group, g) => {
+      for (let i = 0; i < group.count; i++) {
+        const hotkey = `${sub.name}-v${g}.${i}`;
+        neurons.push({ hotkey, coldkey: `${hotkey}-cold`, stakeAlphaRao: rao(group.stake), takeU16: u16(group.take) });
+        if (group.root_stake > 0) rootStakes.push({ hotkey, coldkey: `${hotkey}-cold`, taoRao: rao(group.root_stake) });
+        validators.push({ hotkey, noise: group.noise });
+      }
+    });
+    const firstMiner = neurons.length;
+    for (let i = 0; i < sub.miners.count; i++)
+      neurons.push({ hotkey: `${sub.name}-m${i}`, coldkey: `${sub.name}-m${i}-cold` });
+    const quality = neurons.map((_, uid) => {
+      if (uid < firstMiner) return 0;
+      const q = sub.miners.quality_mean + sub.miners.quality_sd * normal(rngFor(s.seed, 'quality', netuid, uid));
+      return Math.min(1, Math.max(1e-6, q));
+    });
+    validators.forEach((v) => {
+      const offset = Math.floor(rngFor(s.seed, 'offset', v.hotkey)() * tempo);
+      agents.push(
+        honestValidator({ hotkey: v.hotkey, netuid, every: tempo, offset, quality, noise: v.noise, seed: s.seed }),
+      );
+    });
+    return {
+      netuid,
+      name: sub.name,
+      ownerColdkey: `${owner}-cold`,
+      ownerHotkey: owner,
+      poolTaoRao: rao(sub.pool.tao),
+      poolAlphaRao: rao(sub.pool.alpha),
+      neurons,
+      params,
+    };
+  });
+  const genesis = genesisState({
+    subnets,
+    rootStakes,
+    ...(s.chain.issuance !== undefined && { issuanceRao: rao(s.chain.issuance) }),
+  });
+  return {
+    name: s.name,
+    seed: s.seed,
+    startMs: Date.parse(s.start),
+    blocks: durationBlocks(s.duration),
+    sampleEvery: s.sample_every ?? genesis.subnets[0]?.params.tempo ?? 360,
+    genesis,
+    params: chainParams(s),
+    agents: agents.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Action, Agent } from '../agents/types.ts';
+import { setWeights } from '../economy/ops/setWeights.ts';
+import type { ChainParams, ChainState } from '../economy/state.ts';
+import { TxError } from '../economy/txError.ts';
+import { type BlockRecord, blockStep } from './blockStep.ts';
+
+function apply(state: ChainState, action: Action): ChainState {
+  switch (action.kind) {
+    case 'setWeights':
+      return setWeights(state, action);
+  }
+}
+
+/** Observes the run: after every block, with the state and what happened; `refused` counts refused actions. */
+export type RunObserver = (state: ChainState, record: BlockRecord, refused: number) => void;
+
+/**
+ * Advance `blocks` blocks: before each block every agent (in id order) looks at the chain and its actions are
+ * applied (a refused one changes nothing and is counted), then the block runs. Serial and deterministic.
+ */
+export function runSimulation(
+  start: ChainState,
+  params: ChainParams,
+  agents: readonly Agent[],
+  blocks: number,
+  observe: RunObserver,
+): ChainState {
+  let state = start;
+  for (let k = 0; k < blocks; k++) {
+    let refused = 0;
+    for (const agent of agents) {
+      for (const action of agent.act(state)) {
+        try {
+          state = apply(state, action);
+        } catch (e) {
+          if (!(e instanceof TxError)) throw e;
+          refused++;
+        }
+      }
+    }
+    const step = blockStep(state, params);
+    state = step.state;
+    observe(state, step.record, refused);
+  }
+  return state;
+}

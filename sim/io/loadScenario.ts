@@ -1,0 +1,105 @@
+import { isMap, LineCounter, parseDocument, parse as parseYaml } from 'yaml';
+import { unknownKeyMessage } from './closestName.ts';
+import { type ScenarioFile, scenarioSchema } from './scenarioSchema.ts';
+
+/** A scenario the user must fix: `file:line:col: path: what was expected`. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(problems.map((p) => `${file}:${p}`).join('\n'));
+    this.name = 'ScenarioError';
+  }
+}
+
+type Path = readonly (string | number)[];
+const showPath = (path: Path): string =>
+  path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '') || '(top level)';
+
+type SchemaNode = { unwrap?: () => unknown; shape?: Record<string, unknown>; element?: unknown };
+/** Look through optional/default/nullable wrappers to the object or array underneath. */
+function unwrapped(schema: unknown): SchemaNode {
+  let node = schema as SchemaNode;
+  while (!node.shape && !node.element && node.unwrap) node = node.unwrap() as SchemaNode;
+  return node;
+}
+
+/** Known keys of the schema object at `path`, for "did you mean". */
+function knownKeysAt(path: Path): string[] {
+  let node = unwrapped(scenarioSchema);
+  for (const key of path) {
+    const next = typeof key === 'number' ? node.element : node.shape?.[key];
+    if (!next) return [];
+    node = unwrapped(next);
+  }
+  return Object.keys(node.shape ?? {});
+}
+
+const valueAt = (data: unknown, path: Path): unknown =>
+  path.reduce<unknown>(
+    (v, k) => (typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined),
+    data,
+  );
+
+/** `--set a.b[0].c=value`: the value is read as YAML (numbers, booleans, strings, lists). */
+export function applySet(target: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new ScenarioError('--set', [` expected path=value, got "${assignment}"`]);
+  const keys = assignment
+    .slice(0, eq)
+    .split(/\.|\[(\d+)\]/)
+    .filter((k) => k !== undefined && k !== '')
+    .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  let node: Record<string | number, unknown> = target;
+  keys.slice(0, -1).forEach((k, i) => {
+    if (typeof node[k] !== 'object' || node[k] === null) node[k] = typeof keys[i + 1] === 'number' ? [] : {};
+    node = node[k] as Record<string | number, unknown>;
+  });
+  node[keys[keys.length - 1]!] = parseYaml(assignment.slice(eq + 1));
+}
+
+/**
+ * Read, override and validate a scenario: YAML syntax errors and schema violations come back together, each with
+ * line and column, the field path, what was expected and, for an unknown key, the closest valid one.
+ */
+export function loadScenario(text: string, file: string, sets: readonly string[] = []): ScenarioFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const at = (offset: number | undefined): string => {
+    if (offset === undefined) return '';
+    const { line, col } = lines.linePos(offset);
+    return `${line}:${col}:`;
+  };
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      file,
+      doc.errors.map((e) => `${at(e.pos[0])} YAML: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const raw = doc.toJS() as unknown;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ScenarioError(file, ['1:1: expected a mapping of scenario keys']);
+  for (const s of sets) applySet(raw as Record<string, unknown>, s);
+  const result = scenarioSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((issue) => {
+    const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+    return keys.map((key) => {
+      const full = key === undefined ? path : [...path, key];
+      const node = doc.getIn(full, true) as { range?: [number, number, number] } | undefined;
+      const parent = doc.getIn(path, true);
+      const pair =
+        key !== undefined && isMap(parent)
+          ? parent.items.find((p) => (p.key as { value?: unknown })?.value === key)
+          : undefined;
+      const offset = (pair?.key as { range?: [number] } | undefined)?.range?.[0] ?? node?.range?.[0];
+      const got = valueAt(raw, full);
+      const shown = got === undefined ? 'nothing' : JSON.stringify(got).slice(0, 60);
+      const what = key !== undefined ? unknownKeyMessage(key, knownKeysAt(path)) : `${issue.message}, got ${shown}`;
+      return `${at(offset)} ${showPath(full)}: ${what}`;
+    });
+  });
+  throw new ScenarioError(file, problems);
+}

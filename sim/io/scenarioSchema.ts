@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * The scenario file language (YAML). Every key is documented here, so `taosim schema` can hand editors a JSON
+ * Schema with descriptions. Amounts are in TAO (or alpha) as decimal numbers; durations are blocks or
+ * `<n>d` / `<n>h` / `<n>w` / `<n>y` at 12-second blocks.
+ */
+const duration = z
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(\.\d+)?\s*(b|h|d|w|y)$/, 'a block count or e.g. 30d, 12h, 2w, 1y'),
+  ])
+  .describe('blocks (integer) or a duration like 30d, 12h, 2w, 1y at 12 s per block');
+const tao = (what: string) => z.number().nonnegative().describe(what);
+const fraction = (what: string) => z.number().min(0).max(1).describe(what);
+const u16 = (what: string) => z.number().int().min(0).max(65535).describe(what);
+
+export const hyperparametersSchema = z
+  .object({
+    tempo: z.number().int().min(1).max(65535).describe('blocks between epochs (chain default 360)'),
+    kappa: u16('consensus majority, u16/65535 (default 32767 ≈ 0.5)'),
+    bonds_moving_average: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .describe('bonds EMA: alpha = 1 − value/1e6 (default 900000)'),
+    bonds_penalty: u16('u16/65535; 65535 = bonds from clipped weights (default)'),
+    max_allowed_validators: z.number().int().min(1).max(65535).describe('validator permits (default 64)'),
+    max_allowed_uids: z.number().int().min(1).max(65535).describe('uids per subnet (default 256)'),
+    yuma3_enabled: z.boolean().describe('Yuma3 bonds (default true for new subnets)'),
+    liquid_alpha_enabled: z.boolean().describe('per-bond EMA rate from a sigmoid (Yuma3 only; default false)'),
+    alpha_low: u16('liquid alpha lower bound, u16/65535 (default 45875)'),
+    alpha_high: u16('liquid alpha upper bound, u16/65535 (default 58982)'),
+    alpha_sigmoid_steepness: z.number().int().min(-32768).max(32767).describe('liquid alpha steepness (default 1000)'),
+    activity_cutoff_factor_milli: z
+      .number()
+      .int()
+      .min(1)
+      .describe('activity cutoff = factor × tempo / 1000 blocks (default 13889)'),
+    immunity_period: z.number().int().min(0).describe('blocks a new uid cannot be pruned (default 5000)'),
+    owner_cut_enabled: z.boolean().describe('the owner takes the owner cut (default true)'),
+    owner_incentive: z.enum(['burn', 'recycle']).describe("miner incentive to the owner's own hotkeys (default burn)"),
+  })
+  .partial()
+  .strict();
+
+const validatorGroup = z
+  .object({
+    count: z.number().int().min(1).describe('how many validators of this kind'),
+    kind: z.enum(['honest']).default('honest').describe('honest: weights from observed miner quality plus noise'),
+    stake: tao('alpha each validator holds on the subnet, staked by its own coldkey'),
+    root_stake: tao('TAO each validator holds on root (earns through tao_weight)').default(0),
+    noise: z.number().min(0).default(0.05).describe('standard deviation of the noise on observed quality'),
+    take: fraction('delegate take (default 0.18, the chain maximum)').default(0.18),
+  })
+  .strict();
+
+const minerGroup = z
+  .object({
+    count: z.number().int().min(1).describe('how many miners'),
+    quality_mean: fraction('mean latent quality of the miners').default(0.5),
+    quality_sd: z.number().min(0).default(0.2).describe('spread of latent quality across miners'),
+  })
+  .strict();
+
+const subnet = z
+  .object({
+    name: z.string().min(1).describe('short name, e.g. text'),
+    purpose: z.string().optional().describe('what the subnet does, e.g. "text generation"'),
+    pool: z
+      .object({ tao: tao('TAO in the pool (SubnetTAO)'), alpha: tao('alpha in the pool (SubnetAlphaIn)') })
+      .strict()
+      .describe('the subnet pool at the start; price = tao/alpha'),
+    hyperparameters: hyperparametersSchema.optional(),
+    validators: z.array(validatorGroup).min(1).describe('validator groups'),
+    miners: minerGroup,
+  })
+  .strict();
+
+const chain = z
+  .object({
+    issuance: tao(
+      'TotalIssuance at the start in TAO; what no account holds sits in the `unallocated` balance',
+    ).optional(),
+    tao_weight: fraction('weight of root TAO stake against alpha (runtime default 0.0527; mainnet 0.18)'),
+    owner_cut: fraction('subnet owner cut of alpha emission (default 0.18)'),
+    max_epochs_per_block: z.number().int().min(1).describe('epochs run per block at most (default 2)'),
+    consensus_mode: z
+      .enum(['fixed', 'float'])
+      .describe('consensus arithmetic: fixed = bit-exact, float = fast (default float)'),
+    halving: z
+      .union([z.literal('issuance'), z.object({ calendar_blocks: z.number().int().positive() }).strict()])
+      .describe("issuance (the chain's rule) or {calendar_blocks: N}: the article's calendar halving, not the chain's"),
+    share_rule: z
+      .enum(['price_ema_unburned', 'price_ema'])
+      .describe('subnet emission shares: HEAD rule, or [legacy] price only'),
+    epoch_schedule: z
+      .enum(['scheduler', 'legacy_modulo'])
+      .describe('HEAD scheduler, or [legacy] (block + netuid + 1) % (tempo + 1)'),
+  })
+  .partial()
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1).describe('scenario name (the run folder is named after it)'),
+    description: z.string().optional().describe('what the scenario shows'),
+    seed: z.number().int().min(0).default(1).describe('every random stream derives from it'),
+    start: z
+      .string()
+      .datetime({ offset: true })
+      .default('2026-06-30T00:00:00Z')
+      .describe('date of the first block (ISO 8601)'),
+    duration,
+    sample_every: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('blocks between time-series rows (default: the first tempo)'),
+    chain: chain.default({}),
+    subnet_defaults: hyperparametersSchema.default({}).describe('hyperparameters every subnet starts from'),
+    subnets: z.array(subnet).min(1).describe('the subnets, netuid 1, 2, … in order'),
+  })
+  .strict();
+
+export type ScenarioFile = z.infer<typeof scenarioSchema>;
+export type HyperparametersFile = z.infer<typeof hyperparametersSchema>;
+
+/** Blocks in a duration (12-second blocks: 300 per hour, 7200 per day). */
+export function durationBlocks(d: ScenarioFile['duration']): number {
+  if (typeof d === 'number') return d;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|h|d|w|y)$/.exec(d)!;
+  const per = { b: 1, h: 300, d: 7200, w: 50_400, y: 2_629_800 }[m[2] as 'b' | 'h' | 'd' | 'w' | 'y'];
+  return Math.round(Number(m[1]) * per);
+}

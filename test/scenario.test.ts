@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario, ScenarioError } from '../sim/io/loadScenario.ts';
+import { runScenarioFile } from '../sim/io/runScenarioFile.ts';
+import { durationBlocks } from '../sim/io/scenarioSchema.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'taosim-scenario-'));
+const baseline = readFileSync(join(root, 'scenarios/baseline.yaml'), 'utf8');
+const problemsOf = (text: string, sets: string[] = []): string[] => {
+  try {
+    loadScenario(text, 'x.yaml', sets);
+  } catch (e) {
+    if (e instanceof ScenarioError) return [...e.problems];
+    throw e;
+  }
+  return [];
+};
+
+describe('scenario files', () => {
+  it('read durations as blocks at 12 s: 30d = 216 000, 1y = 2 629 800', () => {
+    expect([durationBlocks('30d'), durationBlocks('1y'), durationBlocks('12h'), durationBlocks(500)]).toEqual([
+      216_000, 2_629_800, 3600, 500,
+    ]);
+  });
+
+  it('name line, column, field and the closest key for an unknown key', () => {
+    const text = baseline.replace('  tao_weight: 0.18', '  tao_wieght: 0.18');
+    const line = text.split('\n').findIndex((l) => l.includes('tao_wieght')) + 1;
+    expect(problemsOf(text)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${line}:3: chain\\.tao_wieght: unknown key \`tao_wieght\` \\(did you mean \`tao_weight\`\\?\\)`),
+      ),
+    ]);
+  });
+
+  it('name what was expected and what was found for a bad value, nested in a list', () => {
+    const [p] = problemsOf(baseline.replace('{ count: 64, quality_mean: 0.5', '{ count: -3, quality_mean: 0.5'));
+    expect(p).toMatch(/^\d+:\d+: subnets\[0\]\.miners\.count: .*>=1, got -3$/);
+  });
+
+  it('apply --set overrides before validating them', () => {
+    const s = loadScenario(baseline, 'x.yaml', ['chain.tao_weight=0.1', 'subnets[1].miners.count=7', 'seed=9']);
+    expect([s.chain.tao_weight, s.subnets[1]!.miners.count, s.seed]).toEqual([0.1, 7, 9]);
+    expect(problemsOf(baseline, ['chain.tao_weight=2'])).toEqual([
+      expect.stringMatching(/chain\.tao_weight: .*<=1, got 2$/),
+    ]);
+  });
+
+  it('report YAML syntax errors with their position', () => {
+    expect(problemsOf('name: x\n  bad: [\n')[0]).toMatch(/^\d+:\d+: YAML: /);
+  });
+});
+
+describe('taosim run', () => {
+  it('gives byte-identical CSV for the same scenario and seed, and different CSV for another seed', () => {
+    const run = (seed: number, out: string) =>
+      runScenarioFile(join(root, 'scenarios/baseline.yaml'), {
+        blocks: 1500,
+        seed,
+        outDir: join(tmp, out),
+        quiet: true,
+        version: 'test',
+      });
+    const a = run(42, 'a');
+    const b = run(42, 'b');
+    const c = run(7, 'c');
+    for (const f of ['network.csv', 'subnets.csv'])
+      expect(readFileSync(join(b, f), 'utf8')).toBe(readFileSync(join(a, f), 'utf8'));
+    expect(readFileSync(join(c, 'subnets.csv'), 'utf8')).not.toBe(readFileSync(join(a, 'subnets.csv'), 'utf8'));
+    const summary = JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ scenario: 'baseline', seed: 42, blocks: 1500, halving_blocks: [] });
+    // 1500 blocks at 0.5 TAO (issuance 11 M is past the first halving) minus a few rao of rounding recycled.
+    expect(Number(summary.final_issuance)).toBeCloseTo(11_000_750, 3);
+  });
+
+  it('exits 2 on a bad scenario, lists the problems, and writes nothing', () => {
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, baseline.replace('name: baseline', 'name: bad-run').replace('tempo: 360', 'tmpo: 360'));
+    const r = spawnSync(process.execPath, [join(root, 'bin/taosim.js'), 'run', bad, '--out', join(tmp, 'bad-out')], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:3: subnet_defaults\.tmpo: unknown key `tmpo` \(did you mean `tempo`\?\)/);
+    expect(existsSync(join(tmp, 'bad-out'))).toBe(false);
+  });
+});
