@@ -50,6 +50,13 @@ describe('scenario files', () => {
     ]);
   });
 
+  it('accept the worked example of the README', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const s = loadScenario(example, 'README.md');
+    expect([s.name, s.subnets.length, durationBlocks(s.duration)]).toEqual(['two-subnets', 2, 50_400]);
+  });
+
   it('report YAML syntax errors with their position', () => {
     expect(problemsOf('name: x\n  bad: [\n')[0]).toMatch(/^\d+:\d+: YAML: /);
   });
