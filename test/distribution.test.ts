@@ -58,7 +58,7 @@ const pending: PendingEmission = {
 };
 const run = (e: EpochResult, p = pending) =>
   distributeEmission({ subnet, pending: p, epoch: e, hotkeys: state.hotkeys, rootStakes: new Map(), taoWeightU64: 0n });
-const valueOf = (s: SubnetState, h: string) => s.stakes.get(h)?.valueRao ?? 0n;
+const poolValue = (s: SubnetState, h: string) => s.stakes.get(h)?.valueRao ?? 0n;
 
 describe('distribution of an epoch', () => {
   // Miners 3 and 4 earn 30 and 11 alpha; validators 1 and 2 earn dividends in the proportion 3 : 1 of 41 alpha.
@@ -66,7 +66,7 @@ describe('distribution of an epoch', () => {
   const d = run(e);
 
   it('stakes the owner cut to the owner and each miner’s incentive to its owner, withholding the owner’s miners', () => {
-    expect(valueOf(d.subnet, 'own-h')).toBe(18n * TAO);
+    expect(poolValue(d.subnet, 'own-h')).toBe(18n * TAO);
     expect(stakeOf(d.subnet.stakes.get('m3')!, 'm3-c')).toBe(30n * TAO);
     expect(d.subnet.stakes.get('m4')).toBeUndefined();
     expect(d.withheldRao).toBe(11n * TAO);
@@ -94,7 +94,7 @@ describe('distribution of an epoch', () => {
   it('gives validators the miners’ half too when no miner earned', () => {
     const none = run(epoch([0n, 0n, 0n, 0n, 0n], [0n, 30n * TAO, 10n * TAO, 0n, 0n]));
     // 82 alpha split 3 : 1 → v2 gets 20.5 on top of its 100.
-    expect(Number(valueOf(none.subnet, 'v2')) / 1e9).toBeCloseTo(120.5, 6);
+    expect(Number(poolValue(none.subnet, 'v2')) / 1e9).toBeCloseTo(120.5, 6);
     expect(none.subnet.minerBurnedU96F32).toBe(0n);
   });
 
