@@ -42,6 +42,14 @@ describe('scenario files', () => {
     expect(p).toMatch(/^\d+:\d+: subnets\[0\]\.miners\.count: .*>=1, got -3$/);
   });
 
+  it('refuse a subnet with more neurons than max_allowed_uids, pointing at the miner count', () => {
+    expect(problemsOf(baseline, ['subnets[2].miners.count=260'])).toEqual([
+      expect.stringMatching(
+        /subnets\[2\]\.miners\.count: the owner, validators and miners need 265 uids but max_allowed_uids is 256, got 260$/,
+      ),
+    ]);
+  });
+
   it('apply --set overrides before validating them', () => {
     const s = loadScenario(baseline, 'x.yaml', ['chain.tao_weight=0.1', 'subnets[1].miners.count=7', 'seed=9']);
     expect([s.chain.tao_weight, s.subnets[1]!.miners.count, s.seed]).toEqual([0.1, 7, 9]);

@@ -123,7 +123,20 @@ export const scenarioSchema = z
     subnet_defaults: hyperparametersSchema.default({}).describe('hyperparameters every subnet starts from'),
     subnets: z.array(subnet).min(1).describe('the subnets, netuid 1, 2, … in order'),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    s.subnets.forEach((sub, k) => {
+      const max = sub.hyperparameters?.max_allowed_uids ?? s.subnet_defaults.max_allowed_uids ?? 256;
+      const uids = 1 + sub.validators.reduce((a, g) => a + g.count, 0) + sub.miners.count;
+      if (uids > max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subnets', k, 'miners', 'count'],
+          message: `the owner, validators and miners need ${uids} uids but max_allowed_uids is ${max}`,
+        });
+      }
+    });
+  });
 
 export type ScenarioFile = z.infer<typeof scenarioSchema>;
 export type HyperparametersFile = z.infer<typeof hyperparametersSchema>;
