@@ -4,6 +4,7 @@ import { auditBooks } from '../sim/economy/auditBooks.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../sim/economy/genesis.ts';
 import { addStake } from '../sim/economy/ops/addStake.ts';
 import { recycleTao } from '../sim/economy/ops/recycleTao.ts';
+import { registerNeuron } from '../sim/economy/ops/registerNeuron.ts';
 import { removeStake } from '../sim/economy/ops/removeStake.ts';
 import { stakeOf } from '../sim/economy/sharePool.ts';
 import type { ChainParams, ChainState } from '../sim/economy/state.ts';
@@ -20,7 +21,8 @@ type Step =
   | { kind: 'blocks'; count: number }
   | { kind: 'stake'; actor: number; hotkey: number; tao: bigint }
   | { kind: 'unstake'; actor: number; hotkey: number; fraction: number }
-  | { kind: 'recycle'; actor: number; tao: bigint };
+  | { kind: 'recycle'; actor: number; tao: bigint }
+  | { kind: 'register'; actor: number; netuid: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('blocks' as const), count: fc.integer({ min: 1, max: 300 }) }),
@@ -41,7 +43,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     actor: fc.integer({ min: 0, max: 1 }),
     tao: fc.bigInt(1n, 5n * TAO),
   }),
+  fc.record({
+    kind: fc.constant('register' as const),
+    actor: fc.integer({ min: 0, max: 1 }),
+    netuid: fc.integer({ min: 1, max: 3 }),
+  }),
 );
+let registered = 0;
 
 const netuidOf = (hotkey: string): number => Number(hotkey.slice(2, 3));
 
@@ -61,6 +69,14 @@ function act(state: ChainState, s: Step): ChainState {
       return removeStake(state, params, { coldkey: actors[s.actor]!, hotkey, netuid: netuidOf(hotkey), alphaRao });
     }
     if (s.kind === 'recycle') return recycleTao(state, actors[s.actor]!, s.tao);
+    if (s.kind === 'register') {
+      registered++;
+      return registerNeuron(state, params, {
+        coldkey: actors[s.actor]!,
+        hotkey: `${actors[s.actor]}-hk${registered}`,
+        netuid: s.netuid,
+      });
+    }
     return state;
   } catch (e) {
     if (e instanceof TxError) return state;
@@ -69,7 +85,7 @@ function act(state: ChainState, s: Step): ChainState {
 }
 
 describe('conservation of rao', () => {
-  it('holds across thousands of random blocks with random stakes, unstakes and recycles between them', () => {
+  it('holds across thousands of random blocks with random stakes, unstakes, recycles and registrations between them', () => {
     let totalBlocks = 0;
     fc.assert(
       fc.property(fc.array(step, { minLength: 5, maxLength: 40 }), (steps) => {

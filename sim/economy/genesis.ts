@@ -21,7 +21,16 @@ export const DEFAULT_SUBNET_PARAMS: SubnetParams = {
   ownerIncentive: 'burn',
   emissionEnabled: true,
   registrationAllowed: true,
+  burnHalfLife: 360,
+  burnIncreaseMultU64F64: 23_242_897_532_874_035_200n,
+  minBurnRao: 500_000n,
+  maxBurnRao: 100_000_000_000n,
+  minNonImmuneUids: 10,
+  maxRegistrationsPerBlock: 1,
 };
+
+/** `DefaultNeuronBurnCost`: a new subnet's first registration price, 1 TAO. */
+export const DEFAULT_NEURON_BURN_RAO = 1_000_000_000n;
 
 /** Network parameters at subtensor 14bc6f9f (runtime defaults). */
 export const DEFAULT_CHAIN_PARAMS: ChainParams = {
@@ -117,6 +126,8 @@ function subnetAt(spec: SubnetSpec, block: number): SubnetState {
     blocksSinceLastStep: 0,
     lastMechanismStepBlock: 0,
     minerBurnedU96F32: 0n,
+    burnRao: DEFAULT_NEURON_BURN_RAO,
+    registrationsThisBlock: 0,
     neurons: {
       hotkeys: spec.neurons.map((x) => x.hotkey),
       registeredAt: spec.neurons.map(() => block),

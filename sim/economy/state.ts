@@ -54,6 +54,15 @@ export interface SubnetParams {
   /** `SubnetEmissionEnabled`: false gives the subnet no TAO-side share (alpha is still minted). */
   readonly emissionEnabled: boolean;
   readonly registrationAllowed: boolean;
+  /** Registration price: halves every `burnHalfLife` blocks, × `burnIncreaseMult` per registration. */
+  readonly burnHalfLife: number;
+  /** `BurnIncreaseMult` as U64F64 bits (1.26 = 23242897532874035200). */
+  readonly burnIncreaseMultU64F64: bigint;
+  readonly minBurnRao: bigint;
+  readonly maxBurnRao: bigint;
+  /** Pruning prefers a non-immune uid only while more than this many are non-immune. */
+  readonly minNonImmuneUids: number;
+  readonly maxRegistrationsPerBlock: number;
 }
 
 export interface PendingEmission {
@@ -89,6 +98,9 @@ export interface SubnetState {
   readonly lastMechanismStepBlock: number;
   /** `MinerBurned` as U96F32 bits: share of last epoch's miner incentive withheld from the owner's hotkeys. */
   readonly minerBurnedU96F32: bigint;
+  /** `Burn`: the TAO price of the next neuron registration. */
+  readonly burnRao: bigint;
+  readonly registrationsThisBlock: number;
   readonly neurons: NeuronTable;
   /** Alpha stake per hotkey. */
   readonly stakes: ReadonlyMap<string, HotkeyStake>;

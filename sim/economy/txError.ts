@@ -5,7 +5,12 @@ export type TxErrorCode =
   | 'NotEnoughStakeToWithdraw'
   | 'HotKeyAccountNotExists'
   | 'SubnetNotExists'
-  | 'SwapFailed';
+  | 'SwapFailed'
+  | 'SubNetRegistrationDisabled'
+  | 'TooManyRegistrationsThisBlock'
+  | 'HotKeyAlreadyRegisteredInSubNet'
+  | 'NonAssociatedColdKey'
+  | 'NoNeuronIdAvailable';
 
 /** A refused transaction. Operations throw it before changing anything (they return new states otherwise). */
 export class TxError extends Error {

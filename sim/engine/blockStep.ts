@@ -7,6 +7,7 @@ import { emitsThisBlock, emitToSubnets, type SubnetInjection } from '../economy/
 import { epochInput } from '../economy/epochInput.ts';
 import { blocksSinceStartCall, updateMovingPrice } from '../economy/movingPrice.ts';
 import { spotPriceU64F64 } from '../economy/pool.ts';
+import { decayBurn } from '../economy/registrationPrice.ts';
 import type { ChainParams, ChainState, SubnetState } from '../economy/state.ts';
 
 export interface EpochRecord {
@@ -34,14 +35,21 @@ export function blockEmission(state: ChainState, params: ChainParams, block: num
 }
 
 /**
- * One block, in the chain's order (`coinbase/block_step.rs::block_step`): mint the block emission (never past
+ * One block, in the chain's order (`coinbase/block_step.rs::block_step`): decay registration prices, mint the block
+ * emission (never past
  * 21 M TAO), run the coinbase (inject into pools, accumulate pending emission, run due epochs and pay them out),
  * then update every emitting subnet's moving price. Pure: returns the next state and a record of the block.
  */
 export function blockStep(state0: ChainState, params: ChainParams): { state: ChainState; record: BlockRecord } {
   const block = state0.block + 1;
   const minted = mintTao(state0.issuanceRao, blockEmission(state0, params, block));
-  let state: ChainState = { ...state0, block, issuanceRao: minted.issuanceRao };
+  // update_registration_prices_for_networks: decay every subnet's registration price, reset per-block counts.
+  const priced = state0.subnets.map((s) => ({
+    ...s,
+    burnRao: decayBurn(s.burnRao, s.params, block),
+    registrationsThisBlock: 0,
+  }));
+  let state: ChainState = { ...state0, block, issuanceRao: minted.issuanceRao, subnets: priced };
 
   const emitted = emitToSubnets(state, params, minted.mintedRao);
   state = emitted.state;
