@@ -43,6 +43,7 @@ export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   epochSchedule: 'scheduler',
   consensusMode: 'fixed',
   authorColdkey: 'author',
+  slashing: null,
 };
 
 export interface NeuronSpec {

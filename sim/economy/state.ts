@@ -1,5 +1,6 @@
 import type { SparseMatrixU16 } from '../consensus/types.ts';
 import type { SubnetPool } from './pool.ts';
+import type { SlashingRule } from './slashing.ts';
 
 /**
  * The chain at a block: everything the economy needs, as plain immutable data. Transitions return new objects and
@@ -113,6 +114,8 @@ export interface HotkeyInfo {
   readonly owner: string;
   /** Delegate take, u16 / 65535 (default 11796 = 18%). */
   readonly takeU16: number;
+  /** Block of the last take change (`LastTxBlockDelegateTake`); 0 = never. */
+  readonly lastTakeChangeBlock?: number;
 }
 
 export interface ChainState {
@@ -152,4 +155,6 @@ export interface ChainParams {
   readonly consensusMode: 'fixed' | 'float';
   /** The coldkey that receives swap fees (the block author). */
   readonly authorColdkey: string;
+  /** OPT-IN, not on chain (the chain has no slashing): slash offline validators' stake. null = the chain. */
+  readonly slashing: SlashingRule | null;
 }

@@ -10,7 +10,10 @@ export type TxErrorCode =
   | 'TooManyRegistrationsThisBlock'
   | 'HotKeyAlreadyRegisteredInSubNet'
   | 'NonAssociatedColdKey'
-  | 'NoNeuronIdAvailable';
+  | 'NoNeuronIdAvailable'
+  | 'DelegateTakeTooLow'
+  | 'DelegateTakeTooHigh'
+  | 'DelegateTxRateLimitExceeded';
 
 /** A refused transaction. Operations throw it before changing anything (they return new states otherwise). */
 export class TxError extends Error {

@@ -8,6 +8,7 @@ import { epochInput } from '../economy/epochInput.ts';
 import { blocksSinceStartCall, updateMovingPrice } from '../economy/movingPrice.ts';
 import { spotPriceU64F64 } from '../economy/pool.ts';
 import { decayBurn } from '../economy/registrationPrice.ts';
+import { applySlashing } from '../economy/slashing.ts';
 import type { ChainParams, ChainState, SubnetState } from '../economy/state.ts';
 
 export interface EpochRecord {
@@ -69,7 +70,8 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
       rootStakes: state.rootStakes,
       taoWeightU64: params.taoWeightU64,
     });
-    const next: SubnetState = { ...paid.subnet, lastMechanismStepBlock: block };
+    const slashed = params.slashing ? applySlashing(paid.subnet, block, params.slashing).subnet : paid.subnet;
+    const next: SubnetState = { ...slashed, lastMechanismStepBlock: block };
     state = { ...state, subnets: state.subnets.map((s) => (s.netuid === netuid ? next : s)) };
     epochs.push({ netuid, distributedRao, ownerCutRao: pending.ownerCutRao, result });
   }
