@@ -44,6 +44,10 @@ export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   consensusMode: 'fixed',
   authorColdkey: 'author',
   slashing: null,
+  subnetLimit: 128,
+  minLockRao: 1_000_000_000_000n,
+  lockReductionInterval: 57_600,
+  networkImmunityPeriod: 864_000,
 };
 
 export interface NeuronSpec {
@@ -93,7 +97,7 @@ function spotCappedI96F32(taoRao: bigint, alphaRao: bigint): bigint {
 
 const emptyRow: SparseRowU16 = { cols: new Uint16Array(0), vals: new Uint16Array(0) };
 
-function subnetAt(spec: SubnetSpec, block: number): SubnetState {
+export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
   const params = { ...DEFAULT_SUBNET_PARAMS, ...spec.params };
   const n = spec.neurons.length;
   if (n > params.maxAllowedUids) throw new RangeError(`subnet ${spec.netuid}: ${n} neurons > max_allowed_uids`);
@@ -178,5 +182,7 @@ export function genesisState(spec: GenesisSpec): ChainState {
     rootStakes,
     rootTaoRao,
     subnets,
+    lastLockRao: 0n,
+    lastLockBlock: 0,
   };
 }

@@ -134,6 +134,9 @@ export interface ChainState {
   readonly rootTaoRao: bigint;
   /** Dynamic subnets in netuid order (root excluded). */
   readonly subnets: readonly SubnetState[];
+  /** `NetworkLastLockCost` and `NetworkLastLockBlock`: the last subnet registration (0 = none yet). */
+  readonly lastLockRao: bigint;
+  readonly lastLockBlock: number;
 }
 
 /** Network-wide rules and parameters (storage defaults unless a scenario overrides them). */
@@ -157,4 +160,11 @@ export interface ChainParams {
   readonly authorColdkey: string;
   /** OPT-IN, not on chain (the chain has no slashing): slash offline validators' stake. null = the chain. */
   readonly slashing: SlashingRule | null;
+  /** `SubnetLimit` (128): registering beyond it dissolves the lowest-priced non-immune subnet. */
+  readonly subnetLimit: number;
+  /** `NetworkMinLockCost` (1000 TAO) and `NetworkLockReductionInterval` (57 600 blocks after the migration). */
+  readonly minLockRao: bigint;
+  readonly lockReductionInterval: number;
+  /** `NetworkImmunityPeriod` (864 000 blocks = 120 days after the migration). */
+  readonly networkImmunityPeriod: number;
 }

@@ -13,7 +13,9 @@ export type TxErrorCode =
   | 'NoNeuronIdAvailable'
   | 'DelegateTakeTooLow'
   | 'DelegateTakeTooHigh'
-  | 'DelegateTxRateLimitExceeded';
+  | 'DelegateTxRateLimitExceeded'
+  | 'SubnetLimitReached'
+  | 'FirstEmissionBlockNumberAlreadySet';
 
 /** A refused transaction. Operations throw it before changing anything (they return new states otherwise). */
 export class TxError extends Error {
