@@ -37,6 +37,22 @@ export const SUBNET_COLUMNS = [
 const BLOCK_MS = 12_000;
 const ratio = (a: bigint, b: bigint): string => (b === 0n ? '0' : (Number((a * 10n ** 12n) / b) / 1e12).toFixed(9));
 
+/** Share of an epoch's emission (incentive + dividends, per uid) that went to adversarial hotkeys. */
+export function adversarialShare(
+  hotkeys: readonly string[],
+  emission: ArrayLike<bigint>,
+  adversarial: ReadonlySet<string>,
+): number {
+  let all = 0n;
+  let bad = 0n;
+  hotkeys.forEach((h, uid) => {
+    const e = emission[uid] ?? 0n;
+    all += e;
+    if (adversarial.has(h)) bad += e;
+  });
+  return all === 0n ? 0 : Number((bad * 1_000_000n) / all) / 1e6;
+}
+
 /** ISO 8601 UTC date of a block, from the scenario's start date and 12-second blocks. */
 export const blockDate = (startMs: number, block: number): string => new Date(startMs + block * BLOCK_MS).toISOString();
 
@@ -48,6 +64,7 @@ export function sampleRows(
   state: ChainState,
   record: BlockRecord,
   startMs: number,
+  adversarial: ReadonlySet<string> = new Set(),
 ): { network: string[]; subnets: string[][] } {
   const date = blockDate(startMs, state.block);
   const staked = state.rootTaoRao + state.subnets.reduce((a, s) => a + s.pool.taoRao, 0n);
@@ -82,7 +99,7 @@ export function sampleRows(
       gini(incentive).toFixed(6),
       String(nakamoto(stakeValues)),
       String(nakamoto(incentive)),
-      '0.000000',
+      adversarialShare(s.neurons.hotkeys, s.neurons.emissionRao, adversarial).toFixed(6),
     ];
   });
   return { network, subnets };

@@ -52,7 +52,7 @@ describe('scenario files', () => {
 
   it('apply --set overrides before validating them', () => {
     const s = loadScenario(baseline, 'x.yaml', ['chain.tao_weight=0.1', 'subnets[1].miners.count=7', 'seed=9']);
-    expect([s.chain.tao_weight, s.subnets[1]!.miners.count, s.seed]).toEqual([0.1, 7, 9]);
+    expect([s.chain.tao_weight, (s.subnets[1]!.miners as { count: number }).count, s.seed]).toEqual([0.1, 7, 9]);
     expect(problemsOf(baseline, ['chain.tao_weight=2'])).toEqual([
       expect.stringMatching(/chain\.tao_weight: .*<=1, got 2$/),
     ]);

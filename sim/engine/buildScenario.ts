@@ -1,5 +1,5 @@
-import { honestValidator } from '../agents/honestValidator.ts';
 import type { Agent } from '../agents/types.ts';
+import { validatorAgent } from '../agents/validator.ts';
 import { DEFAULT_CHAIN_PARAMS, genesisState, type SubnetSpec } from '../economy/genesis.ts';
 import type { ChainParams, ChainState, SubnetParams } from '../economy/state.ts';
 import { durationBlocks, type HyperparametersFile, type ScenarioFile } from '../io/scenarioSchema.ts';
@@ -15,6 +15,10 @@ export interface Simulation {
   readonly genesis: ChainState;
   readonly params: ChainParams;
   readonly agents: readonly Agent[];
+  /** Hotkeys of adversarial agents (cabal validators and miners, lazy weight copiers). */
+  readonly adversarial: ReadonlySet<string>;
+  /** Each miner's latent quality at the start (hotkey → quality), for analysis and tests. */
+  readonly minerQuality: ReadonlyMap<string, number>;
 }
 
 const rao = (tao: number): bigint => BigInt(Math.round(tao * 1e9));
@@ -64,7 +68,10 @@ function chainParams(s: ScenarioFile): ChainParams {
 
 /** Build the genesis state, parameters and agents of a scenario. Hotkeys: `<subnet>-v<k>`, `<subnet>-m<k>`. */
 export function buildScenario(s: ScenarioFile): Simulation {
+  const block = (d: number | string): number => durationBlocks(d as ScenarioFile['duration']);
   const agents: Agent[] = [];
+  const adversarial = new Set<string>();
+  const minerQuality = new Map<string, number>();
   const rootStakes: { hotkey: string; coldkey: string; taoRao: bigint }[] = [];
   const subnets: SubnetSpec[] = s.subnets.map((sub, k) => {
     const netuid = k + 1;
@@ -72,29 +79,64 @@ export function buildScenario(s: ScenarioFile): Simulation {
     const tempo = params.tempo ?? 360;
     const owner = `${sub.name}-owner`;
     const neurons: SubnetSpec['neurons'][number][] = [{ hotkey: owner, coldkey: `${owner}-cold` }];
-    const validators: { hotkey: string; noise: number }[] = [];
+    const validators: { hotkey: string; group: ScenarioFile['subnets'][number]['validators'][number] }[] = [];
     sub.validators.forEach((group, g) => {
       for (let i = 0; i < group.count; i++) {
         const hotkey = `${sub.name}-v${g}.${i}`;
         neurons.push({ hotkey, coldkey: `${hotkey}-cold`, stakeAlphaRao: rao(group.stake), takeU16: u16(group.take) });
         if (group.root_stake > 0) rootStakes.push({ hotkey, coldkey: `${hotkey}-cold`, taoRao: rao(group.root_stake) });
-        validators.push({ hotkey, noise: group.noise });
+        validators.push({ hotkey, group });
+        if (group.kind !== 'honest') adversarial.add(hotkey);
       }
     });
-    const firstMiner = neurons.length;
-    for (let i = 0; i < sub.miners.count; i++)
-      neurons.push({ hotkey: `${sub.name}-m${i}`, coldkey: `${sub.name}-m${i}-cold` });
-    const quality = neurons.map((_, uid) => {
-      if (uid < firstMiner) return 0;
-      const q = sub.miners.quality_mean + sub.miners.quality_sd * normal(rngFor(s.seed, 'quality', netuid, uid));
+    const base: number[] = neurons.map(() => 0);
+    const swing: { amplitude: number; period: number; phase: number }[] = [];
+    const minerUids: number[] = [];
+    const cabalMiners: number[] = [];
+    (Array.isArray(sub.miners) ? sub.miners : [sub.miners]).forEach((group, g) => {
+      for (let i = 0; i < group.count; i++) {
+        const hotkey = g === 0 ? `${sub.name}-m${i}` : `${sub.name}-m${g}.${i}`;
+        const uid = neurons.length;
+        neurons.push({ hotkey, coldkey: `${hotkey}-cold` });
+        const q = group.quality_mean + group.quality_sd * normal(rngFor(s.seed, 'quality', netuid, uid));
+        base.push(Math.min(1, Math.max(1e-6, q)));
+        minerUids.push(uid);
+        swing[uid] = group.drift
+          ? {
+              amplitude: group.drift.amplitude,
+              period: block(group.drift.period),
+              phase: rngFor(s.seed, 'phase', netuid, uid)(),
+            }
+          : { amplitude: 0, period: 1, phase: 0 };
+        if (group.cabal) {
+          cabalMiners.push(uid);
+          adversarial.add(hotkey);
+        }
+      }
+    });
+    const quality = (uid: number, at: number): number => {
+      const w = swing[uid]!;
+      const q = base[uid]! + w.amplitude * Math.sin(2 * Math.PI * (at / w.period + w.phase));
       return Math.min(1, Math.max(1e-6, q));
-    });
-    validators.forEach((v) => {
-      const offset = Math.floor(rngFor(s.seed, 'offset', v.hotkey)() * tempo);
+    };
+    for (const uid of minerUids) minerQuality.set(neurons[uid]!.hotkey, quality(uid, 0));
+    for (const { hotkey, group } of validators) {
       agents.push(
-        honestValidator({ hotkey: v.hotkey, netuid, every: tempo, offset, quality, noise: v.noise, seed: s.seed }),
+        validatorAgent({
+          hotkey,
+          netuid,
+          kind: group.kind,
+          every: tempo,
+          offset: Math.floor(rngFor(s.seed, 'offset', hotkey)() * tempo),
+          miners: minerUids,
+          quality,
+          cabalMiners,
+          noise: group.noise,
+          seed: s.seed,
+          offline: group.offline.map((w) => [block(w.from), block(w.to)] as const),
+        }),
       );
-    });
+    }
     return {
       netuid,
       name: sub.name,
@@ -120,5 +162,7 @@ export function buildScenario(s: ScenarioFile): Simulation {
     genesis,
     params: chainParams(s),
     agents: agents.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    adversarial,
+    minerQuality,
   };
 }

@@ -35,15 +35,25 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   const halvings: number[] = [];
   let lastEmission = -1n;
   let refusedTotal = 0;
+  let emittedRao = 0n;
+  let adversarialRao = 0n;
   const t0 = performance.now();
   const progressEvery = Math.max(1, Math.floor(sim.blocks / 10));
   const end = runSimulation(sim.genesis, sim.params, sim.agents, sim.blocks, (state, record, refused) => {
     refusedTotal += refused;
+    for (const epoch of record.epochs) {
+      const hotkeys = state.subnets.find((x) => x.netuid === epoch.netuid)?.neurons.hotkeys ?? [];
+      hotkeys.forEach((h, uid) => {
+        const e = epoch.result.emission[uid] ?? 0n;
+        emittedRao += e;
+        if (sim.adversarial.has(h)) adversarialRao += e;
+      });
+    }
     if (lastEmission >= 0n && record.emissionRao < lastEmission) halvings.push(record.block);
     lastEmission = record.emissionRao;
     const k = state.block - sim.genesis.block;
     if (k % sim.sampleEvery === 0 || k === sim.blocks) {
-      const rows = sampleRows(state, record, sim.startMs);
+      const rows = sampleRows(state, record, sim.startMs, sim.adversarial);
       network.push(rows.network);
       subnets.push(...rows.subnets);
     }
@@ -66,7 +76,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
     halving_blocks: halvings,
     gini_stake: Number(gini(stakes).toFixed(6)),
     nakamoto_stake: nakamoto(stakes),
-    adversarial_share: 0,
+    adversarial_share: emittedRao === 0n ? 0 : Number((adversarialRao * 1_000_000n) / emittedRao) / 1e6,
     refused_actions: refusedTotal,
   };
   mkdirSync(dir, { recursive: true });

@@ -48,11 +48,20 @@ export const hyperparametersSchema = z
 const validatorGroup = z
   .object({
     count: z.number().int().min(1).describe('how many validators of this kind'),
-    kind: z.enum(['honest']).default('honest').describe('honest: weights from observed miner quality plus noise'),
+    kind: z
+      .enum(['honest', 'lazy', 'cabal'])
+      .default('honest')
+      .describe(
+        "honest: observed quality plus noise; lazy: copies last epoch's consensus; cabal: weights only the cabal's miners",
+      ),
     stake: tao('alpha each validator holds on the subnet, staked by its own coldkey'),
     root_stake: tao('TAO each validator holds on root (earns through tao_weight)').default(0),
     noise: z.number().min(0).default(0.05).describe('standard deviation of the noise on observed quality'),
     take: fraction('delegate take (default 0.18, the chain maximum)').default(0.18),
+    offline: z
+      .array(z.object({ from: duration, to: duration }).strict())
+      .default([])
+      .describe('windows (from the start of the run) during which these validators set no weights'),
   })
   .strict();
 
@@ -61,6 +70,18 @@ const minerGroup = z
     count: z.number().int().min(1).describe('how many miners'),
     quality_mean: fraction('mean latent quality of the miners').default(0.5),
     quality_sd: z.number().min(0).default(0.2).describe('spread of latent quality across miners'),
+    cabal: z
+      .boolean()
+      .default(false)
+      .describe("these miners belong to the subnet's cabal (cabal validators weight only them)"),
+    drift: z
+      .object({
+        amplitude: z.number().min(0).describe('how far quality swings around its mean'),
+        period: duration.describe('time for a full swing; each miner has its own phase'),
+      })
+      .strict()
+      .optional()
+      .describe('latent quality that changes over time (what weight copiers lag behind)'),
   })
   .strict();
 
@@ -74,7 +95,7 @@ const subnet = z
       .describe('the subnet pool at the start; price = tao/alpha'),
     hyperparameters: hyperparametersSchema.optional(),
     validators: z.array(validatorGroup).min(1).describe('validator groups'),
-    miners: minerGroup,
+    miners: z.union([minerGroup, z.array(minerGroup).min(1)]).describe('a miner group, or a list of groups'),
   })
   .strict();
 
@@ -127,11 +148,12 @@ export const scenarioSchema = z
   .superRefine((s, ctx) => {
     s.subnets.forEach((sub, k) => {
       const max = sub.hyperparameters?.max_allowed_uids ?? s.subnet_defaults.max_allowed_uids ?? 256;
-      const uids = 1 + sub.validators.reduce((a, g) => a + g.count, 0) + sub.miners.count;
+      const miners = Array.isArray(sub.miners) ? sub.miners : [sub.miners];
+      const uids = 1 + sub.validators.reduce((a, g) => a + g.count, 0) + miners.reduce((a, g) => a + g.count, 0);
       if (uids > max) {
         ctx.addIssue({
           code: 'custom',
-          path: ['subnets', k, 'miners', 'count'],
+          path: Array.isArray(sub.miners) ? ['subnets', k, 'miners'] : ['subnets', k, 'miners', 'count'],
           message: `the owner, validators and miners need ${uids} uids but max_allowed_uids is ${max}`,
         });
       }

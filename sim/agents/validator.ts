@@ -1,0 +1,62 @@
+import { normal, rngFor } from '../engine/rng.ts';
+import type { Action, Agent } from './types.ts';
+
+/**
+ * How a validator scores miners:
+ * - honest: each miner's latent quality plus its own observation noise;
+ * - lazy: copies the subnet's consensus from the last epoch (what Yuma3 bonds are meant to punish);
+ * - cabal: full weight on the cabal's own miners, nothing on anyone else.
+ */
+export type ValidatorKind = 'honest' | 'lazy' | 'cabal';
+
+export interface ValidatorSpec {
+  readonly hotkey: string;
+  readonly netuid: number;
+  readonly kind: ValidatorKind;
+  /** Blocks between weight sets, and the block offset of this validator's sets. */
+  readonly every: number;
+  readonly offset: number;
+  /** uids of the subnet's miners. */
+  readonly miners: readonly number[];
+  /** Latent quality of a miner at a block. */
+  readonly quality: (uid: number, block: number) => number;
+  /** uids of the cabal's miners. */
+  readonly cabalMiners: readonly number[];
+  readonly noise: number;
+  readonly seed: number;
+  /** Blocks [from, to) during which the validator is offline and sets no weights. */
+  readonly offline: readonly (readonly [number, number])[];
+}
+
+/** A validator agent: every `every` blocks (unless offline) it sets weights according to its kind. */
+export function validatorAgent(spec: ValidatorSpec): Agent {
+  const miners = spec.miners;
+  return {
+    id: spec.hotkey,
+    act(view): Action[] {
+      const block = view.block + 1;
+      if ((block - spec.offset) % spec.every !== 0) return [];
+      if (spec.offline.some(([from, to]) => block >= from && block < to)) return [];
+      const set = (uids: readonly number[], weights: readonly number[]): Action[] =>
+        uids.length === 0 ? [] : [{ kind: 'setWeights', hotkey: spec.hotkey, netuid: spec.netuid, uids, weights }];
+      if (spec.kind === 'cabal')
+        return set(
+          spec.cabalMiners,
+          spec.cabalMiners.map(() => 1),
+        );
+      if (spec.kind === 'lazy') {
+        const consensus = view.subnets.find((s) => s.netuid === spec.netuid)?.neurons.consensus;
+        const uids = consensus ? miners.filter((uid) => (consensus[uid] ?? 0) > 0) : [];
+        return set(
+          uids,
+          uids.map((uid) => consensus![uid]!),
+        );
+      }
+      const rng = rngFor(spec.seed, 'observe', spec.hotkey, view.block);
+      return set(
+        miners,
+        miners.map((uid) => Math.max(0, spec.quality(uid, block) + spec.noise * normal(rng))),
+      );
+    },
+  };
+}
