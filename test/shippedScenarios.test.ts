@@ -75,6 +75,43 @@ describe('shipped scenarios', () => {
     expect(growth('text-v1.')).toBeLessThan(growth('text-v0.'));
   });
 
+  it('delegation: yield-chasing stake moves to the best returns (low take) and the prices follow the flow', () => {
+    const price = (st: ChainState, name: string) => {
+      const sub = st.subnets.find((x) => x.name === name)!;
+      return Number(sub.pool.taoRao) / Number(sub.pool.alphaInRao);
+    };
+    const chasing = run(load('delegation'));
+    const loyal = run(load('delegation', ['delegators[1].kind=loyal']));
+    // Every yield chaser ends on one of the two 5%-take validators of `text`.
+    for (let i = 0; i < 20; i++) {
+      const coldkey = `d1.${i}`;
+      const on = chasing.subnets.flatMap((x) =>
+        [...x.stakes.entries()].filter(([, p]) => (p.shares.get(coldkey) ?? 0n) > 0n).map(([h]) => h),
+      );
+      expect(on.length).toBe(1);
+      expect(on[0]).toMatch(/^text-v1\./);
+    }
+    // Their flow out of `image` into `text` lifts text's price relative to image's.
+    expect(price(chasing, 'text') / price(chasing, 'image')).toBeGreaterThan(
+      1.2 * (price(loyal, 'text') / price(loyal, 'image')),
+    );
+    expect(auditBooks(chasing)).toEqual([]);
+  });
+
+  it('halving: block emission halves at the first block whose issuance has reached 10.5 M TAO', () => {
+    const emissions: { block: number; before: bigint; emission: bigint }[] = [];
+    let issuance = load('halving').genesis.issuanceRao;
+    run(load('halving'), (s, r) => {
+      emissions.push({ block: r.block, before: issuance, emission: r.emissionRao });
+      issuance = s.issuanceRao;
+    });
+    const threshold = 10_500_000n * 1_000_000_000n;
+    for (const e of emissions) expect(e.emission).toBe(e.before >= threshold ? 500_000_000n : 1_000_000_000n);
+    const first = emissions.find((e) => e.emission === 500_000_000n)!;
+    expect(first.block).toBeGreaterThanOrEqual(50); // 50 TAO to go at 1 TAO a block, plus what rounding recycles
+    expect(first.block).toBeLessThanOrEqual(52);
+  });
+
   it('downtime: an offline validator stops earning after the activity cutoff, then loses its permit', () => {
     const sim = load('downtime');
     const seen: { block: number; dividends: number; permit: number }[] = [];

@@ -1,13 +1,30 @@
 import type { ChainState } from '../economy/state.ts';
 
 /** What an agent asks the chain to do; applied between blocks through the same operations users have. */
-export type Action = {
-  readonly kind: 'setWeights';
-  readonly hotkey: string;
-  readonly netuid: number;
-  readonly uids: readonly number[];
-  readonly weights: readonly number[];
-};
+export type Action =
+  | {
+      readonly kind: 'setWeights';
+      readonly hotkey: string;
+      readonly netuid: number;
+      readonly uids: readonly number[];
+      readonly weights: readonly number[];
+    }
+  | {
+      readonly kind: 'addStake';
+      readonly coldkey: string;
+      readonly hotkey: string;
+      readonly netuid: number;
+      readonly taoRao: bigint;
+    }
+  | {
+      readonly kind: 'moveStake';
+      readonly coldkey: string;
+      readonly fromHotkey: string;
+      readonly toHotkey: string;
+      readonly fromNetuid: number;
+      readonly toNetuid: number;
+      readonly alphaRao: bigint;
+    };
 
 /** An agent: a small policy from a read-only view of the chain to actions. */
 export interface Agent {

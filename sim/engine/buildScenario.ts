@@ -1,3 +1,4 @@
+import { delegatorAgent } from '../agents/delegator.ts';
 import type { Agent } from '../agents/types.ts';
 import { validatorAgent } from '../agents/validator.ts';
 import { DEFAULT_CHAIN_PARAMS, genesisState, type SubnetSpec } from '../economy/genesis.ts';
@@ -148,9 +149,32 @@ export function buildScenario(s: ScenarioFile): Simulation {
       params,
     };
   });
+  const validatorKeys = subnets.flatMap((sub) =>
+    sub.neurons
+      .filter((n) => n.stakeAlphaRao !== undefined && n.stakeAlphaRao > 0n)
+      .map((n) => [sub.netuid, n.hotkey] as const),
+  );
+  const balances = new Map<string, bigint>();
+  s.delegators.forEach((group, g) => {
+    for (let i = 0; i < group.count; i++) {
+      const coldkey = `d${g}.${i}`;
+      balances.set(coldkey, rao(group.tao));
+      agents.push(
+        delegatorAgent({
+          coldkey,
+          kind: group.kind,
+          taoRao: rao(group.tao),
+          every: block(group.every),
+          validators: validatorKeys,
+          seed: s.seed,
+        }),
+      );
+    }
+  });
   const genesis = genesisState({
     subnets,
     rootStakes,
+    balances,
     ...(s.chain.issuance !== undefined && { issuanceRao: rao(s.chain.issuance) }),
   });
   return {

@@ -1,13 +1,19 @@
 import type { Action, Agent } from '../agents/types.ts';
+import { addStake } from '../economy/ops/addStake.ts';
+import { moveStake } from '../economy/ops/moveStake.ts';
 import { setWeights } from '../economy/ops/setWeights.ts';
 import type { ChainParams, ChainState } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
 import { type BlockRecord, blockStep } from './blockStep.ts';
 
-function apply(state: ChainState, action: Action): ChainState {
+function apply(state: ChainState, params: ChainParams, action: Action): ChainState {
   switch (action.kind) {
     case 'setWeights':
       return setWeights(state, action);
+    case 'addStake':
+      return addStake(state, params, action);
+    case 'moveStake':
+      return moveStake(state, params, action);
   }
 }
 
@@ -31,7 +37,7 @@ export function runSimulation(
     for (const agent of agents) {
       for (const action of agent.act(state)) {
         try {
-          state = apply(state, action);
+          state = apply(state, params, action);
         } catch (e) {
           if (!(e instanceof TxError)) throw e;
           refused++;

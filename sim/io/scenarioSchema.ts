@@ -85,6 +85,18 @@ const minerGroup = z
   })
   .strict();
 
+const delegatorGroup = z
+  .object({
+    count: z.number().int().min(1).describe('how many delegators'),
+    kind: z
+      .enum(['loyal', 'yield', 'random'])
+      .default('loyal')
+      .describe('loyal: stake once and stay; yield: chase the best recent return; random: move at random'),
+    tao: tao('TAO each delegator stakes (its free balance at the start)'),
+    every: duration.default('1d').describe('how often yield-chasing and random delegators reconsider'),
+  })
+  .strict();
+
 const subnet = z
   .object({
     name: z.string().min(1).describe('short name, e.g. text'),
@@ -143,6 +155,7 @@ export const scenarioSchema = z
     chain: chain.default({}),
     subnet_defaults: hyperparametersSchema.default({}).describe('hyperparameters every subnet starts from'),
     subnets: z.array(subnet).min(1).describe('the subnets, netuid 1, 2, … in order'),
+    delegators: z.array(delegatorGroup).default([]).describe('nominators who stake on validators through subnet pools'),
   })
   .strict()
   .superRefine((s, ctx) => {
