@@ -13,6 +13,8 @@ export interface ValidatorSpec {
   readonly hotkey: string;
   readonly netuid: number;
   readonly kind: ValidatorKind;
+  /** Later changes of kind (e.g. a cabal forming), as [from block, kind], in block order. */
+  readonly kindChanges?: readonly (readonly [number, ValidatorKind])[];
   /** Blocks between weight sets, and the block offset of this validator's sets. */
   readonly every: number;
   readonly offset: number;
@@ -39,12 +41,16 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
       if (spec.offline.some(([from, to]) => block >= from && block < to)) return [];
       const set = (uids: readonly number[], weights: readonly number[]): Action[] =>
         uids.length === 0 ? [] : [{ kind: 'setWeights', hotkey: spec.hotkey, netuid: spec.netuid, uids, weights }];
-      if (spec.kind === 'cabal')
+      const kind = (spec.kindChanges ?? []).reduce<ValidatorKind>(
+        (k, [from, next]) => (block >= from ? next : k),
+        spec.kind,
+      );
+      if (kind === 'cabal')
         return set(
           spec.cabalMiners,
           spec.cabalMiners.map(() => 1),
         );
-      if (spec.kind === 'lazy') {
+      if (kind === 'lazy') {
         const consensus = view.subnets.find((s) => s.netuid === spec.netuid)?.neurons.consensus;
         const uids = consensus ? miners.filter((uid) => (consensus[uid] ?? 0) > 0) : [];
         return set(

@@ -4,6 +4,7 @@ import { validatorAgent } from '../agents/validator.ts';
 import { DEFAULT_CHAIN_PARAMS, genesisState, type SubnetSpec } from '../economy/genesis.ts';
 import type { ChainParams, ChainState, SubnetParams } from '../economy/state.ts';
 import { durationBlocks, type HyperparametersFile, type ScenarioFile } from '../io/scenarioSchema.ts';
+import type { ChainEvent } from './events.ts';
 import { normal, rngFor } from './rng.ts';
 
 /** Everything a run needs, built from a validated scenario: pure, no I/O. */
@@ -18,6 +19,8 @@ export interface Simulation {
   readonly agents: readonly Agent[];
   /** Hotkeys of adversarial agents (cabal validators and miners, lazy weight copiers). */
   readonly adversarial: ReadonlySet<string>;
+  /** The timeline, as [block, event] in block order. */
+  readonly events: readonly (readonly [number, ChainEvent])[];
   /** Each miner's latent quality at the start (hotkey → quality), for analysis and tests. */
   readonly minerQuality: ReadonlyMap<string, number>;
 }
@@ -81,12 +84,14 @@ export function buildScenario(s: ScenarioFile): Simulation {
     const owner = `${sub.name}-owner`;
     const neurons: SubnetSpec['neurons'][number][] = [{ hotkey: owner, coldkey: `${owner}-cold` }];
     const validators: { hotkey: string; group: ScenarioFile['subnets'][number]['validators'][number] }[] = [];
+    const groupIndex = new Map<string, number>();
     sub.validators.forEach((group, g) => {
       for (let i = 0; i < group.count; i++) {
         const hotkey = `${sub.name}-v${g}.${i}`;
         neurons.push({ hotkey, coldkey: `${hotkey}-cold`, stakeAlphaRao: rao(group.stake), takeU16: u16(group.take) });
         if (group.root_stake > 0) rootStakes.push({ hotkey, coldkey: `${hotkey}-cold`, taoRao: rao(group.root_stake) });
         validators.push({ hotkey, group });
+        groupIndex.set(hotkey, g);
         if (group.kind !== 'honest') adversarial.add(hotkey);
       }
     });
@@ -135,6 +140,13 @@ export function buildScenario(s: ScenarioFile): Simulation {
           noise: group.noise,
           seed: s.seed,
           offline: group.offline.map((w) => [block(w.from), block(w.to)] as const),
+          kindChanges: s.events.flatMap((e) =>
+            e.validators_become &&
+            e.validators_become.subnet === sub.name &&
+            e.validators_become.group === groupIndex.get(hotkey)
+              ? [[block(e.at), e.validators_become.kind] as const]
+              : [],
+          ),
         }),
       );
     }
@@ -188,5 +200,41 @@ export function buildScenario(s: ScenarioFile): Simulation {
     agents: agents.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     adversarial,
     minerQuality,
+    events: scenarioEvents(s, block),
   };
+}
+
+/** The scenario's timeline as engine events (validator kind changes are handled by the agents themselves). */
+function scenarioEvents(s: ScenarioFile, block: (d: number | string) => number): [number, ChainEvent][] {
+  const netuid = (name: string): number => s.subnets.findIndex((x) => x.name === name) + 1;
+  const out: [number, ChainEvent][] = [];
+  for (const e of s.events) {
+    const at = block(e.at);
+    if (e.tao_weight !== undefined)
+      out.push([at, { kind: 'setTaoWeight', taoWeightU64: BigInt(Math.round(e.tao_weight * 2 ** 32)) << 32n }]);
+    if (e.stake_shock)
+      out.push([
+        at,
+        {
+          kind: 'stakeShock',
+          netuid: netuid(e.stake_shock.subnet),
+          fractionPpm: Math.round(e.stake_shock.fraction * 1e6),
+        },
+      ]);
+    if (e.dissolve_subnet) out.push([at, { kind: 'dissolveSubnet', netuid: netuid(e.dissolve_subnet) }]);
+    if (e.set_subnet) {
+      for (const [key, value] of Object.entries(subnetParams(e.set_subnet.hyperparameters))) {
+        out.push([
+          at,
+          {
+            kind: 'setSubnetParam',
+            netuid: netuid(e.set_subnet.subnet),
+            key: key as keyof SubnetParams,
+            value: value as number | boolean,
+          },
+        ]);
+      }
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]);
 }

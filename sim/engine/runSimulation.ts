@@ -5,6 +5,7 @@ import { setWeights } from '../economy/ops/setWeights.ts';
 import type { ChainParams, ChainState } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
 import { type BlockRecord, blockStep } from './blockStep.ts';
+import { applyEvent, type ChainEvent } from './events.ts';
 
 function apply(state: ChainState, params: ChainParams, action: Action): ChainState {
   switch (action.kind) {
@@ -21,18 +22,27 @@ function apply(state: ChainState, params: ChainParams, action: Action): ChainSta
 export type RunObserver = (state: ChainState, record: BlockRecord, refused: number) => void;
 
 /**
- * Advance `blocks` blocks: before each block every agent (in id order) looks at the chain and its actions are
- * applied (a refused one changes nothing and is counted), then the block runs. Serial and deterministic.
+ * Advance `blocks` blocks: before each block the scenario's events due then are applied, every agent (in id order)
+ * looks at the chain and its actions are applied (a refused one changes nothing and is counted), then the block
+ * runs. Serial and deterministic.
  */
 export function runSimulation(
   start: ChainState,
-  params: ChainParams,
+  params0: ChainParams,
   agents: readonly Agent[],
   blocks: number,
   observe: RunObserver,
+  events: readonly (readonly [number, ChainEvent])[] = [],
 ): ChainState {
   let state = start;
+  let params = params0;
+  let next = 0;
   for (let k = 0; k < blocks; k++) {
+    // Events due at the coming block, in the order the scenario lists them.
+    while (next < events.length && events[next]![0] <= state.block + 1) {
+      ({ state, params } = applyEvent(state, params, events[next]![1]));
+      next++;
+    }
     let refused = 0;
     for (const agent of agents) {
       for (const action of agent.act(state)) {

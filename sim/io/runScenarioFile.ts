@@ -39,29 +39,36 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   let adversarialRao = 0n;
   const t0 = performance.now();
   const progressEvery = Math.max(1, Math.floor(sim.blocks / 10));
-  const end = runSimulation(sim.genesis, sim.params, sim.agents, sim.blocks, (state, record, refused) => {
-    refusedTotal += refused;
-    for (const epoch of record.epochs) {
-      const hotkeys = state.subnets.find((x) => x.netuid === epoch.netuid)?.neurons.hotkeys ?? [];
-      hotkeys.forEach((h, uid) => {
-        const e = epoch.result.emission[uid] ?? 0n;
-        emittedRao += e;
-        if (sim.adversarial.has(h)) adversarialRao += e;
-      });
-    }
-    if (lastEmission >= 0n && record.emissionRao < lastEmission) halvings.push(record.block);
-    lastEmission = record.emissionRao;
-    const k = state.block - sim.genesis.block;
-    if (k % sim.sampleEvery === 0 || k === sim.blocks) {
-      const rows = sampleRows(state, record, sim.startMs, sim.adversarial);
-      network.push(rows.network);
-      subnets.push(...rows.subnets);
-    }
-    if (!opts.quiet && k % progressEvery === 0) {
-      const secs = (performance.now() - t0) / 1000;
-      process.stderr.write(`taosim: block ${k}/${sim.blocks} (${Math.round(k / secs)} blocks/s)\n`);
-    }
-  });
+  const end = runSimulation(
+    sim.genesis,
+    sim.params,
+    sim.agents,
+    sim.blocks,
+    (state, record, refused) => {
+      refusedTotal += refused;
+      for (const epoch of record.epochs) {
+        const hotkeys = state.subnets.find((x) => x.netuid === epoch.netuid)?.neurons.hotkeys ?? [];
+        hotkeys.forEach((h, uid) => {
+          const e = epoch.result.emission[uid] ?? 0n;
+          emittedRao += e;
+          if (sim.adversarial.has(h)) adversarialRao += e;
+        });
+      }
+      if (lastEmission >= 0n && record.emissionRao < lastEmission) halvings.push(record.block);
+      lastEmission = record.emissionRao;
+      const k = state.block - sim.genesis.block;
+      if (k % sim.sampleEvery === 0 || k === sim.blocks) {
+        const rows = sampleRows(state, record, sim.startMs, sim.adversarial);
+        network.push(rows.network);
+        subnets.push(...rows.subnets);
+      }
+      if (!opts.quiet && k % progressEvery === 0) {
+        const secs = (performance.now() - t0) / 1000;
+        process.stderr.write(`taosim: block ${k}/${sim.blocks} (${Math.round(k / secs)} blocks/s)\n`);
+      }
+    },
+    sim.events,
+  );
   const problems = auditBooks(end);
   if (problems.length > 0) throw new Error(`books do not balance at the end of the run:\n${problems.join('\n')}`);
   const stakes = end.subnets.flatMap((s) => [...s.stakes.values()].map((h) => Number(h.valueRao)));

@@ -97,6 +97,44 @@ const delegatorGroup = z
   })
   .strict();
 
+const event = z
+  .object({
+    at: duration.describe('when, from the start of the run: blocks or 1d / 12h / …'),
+    set_subnet: z
+      .object({
+        subnet: z.string().describe('subnet name'),
+        hyperparameters: hyperparametersSchema.describe('new values from then on'),
+      })
+      .strict()
+      .optional()
+      .describe('a parameter change on one subnet'),
+    tao_weight: fraction('new tao_weight from then on').optional(),
+    stake_shock: z
+      .object({ subnet: z.string(), fraction: fraction('share of every staker’s alpha sold through the pool') })
+      .strict()
+      .optional()
+      .describe('every staker on the subnet sells a fraction of its stake at once'),
+    dissolve_subnet: z.string().optional().describe('dissolve this subnet (its pool TAO paid to its stakers)'),
+    validators_become: z
+      .object({
+        subnet: z.string(),
+        group: z.number().int().min(0).describe('index in the subnet’s validators list'),
+        kind: z.enum(['honest', 'lazy', 'cabal']),
+      })
+      .strict()
+      .optional()
+      .describe('a validator group changes behaviour (e.g. a cabal forms)'),
+  })
+  .strict()
+  .refine(
+    (e) =>
+      ['set_subnet', 'tao_weight', 'stake_shock', 'dissolve_subnet', 'validators_become'].filter((k) => k in e)
+        .length === 1,
+    {
+      message: 'an event needs exactly one of set_subnet, tao_weight, stake_shock, dissolve_subnet, validators_become',
+    },
+  );
+
 const subnet = z
   .object({
     name: z.string().min(1).describe('short name, e.g. text'),
@@ -156,9 +194,30 @@ export const scenarioSchema = z
     subnet_defaults: hyperparametersSchema.default({}).describe('hyperparameters every subnet starts from'),
     subnets: z.array(subnet).min(1).describe('the subnets, netuid 1, 2, … in order'),
     delegators: z.array(delegatorGroup).default([]).describe('nominators who stake on validators through subnet pools'),
+    events: z.array(event).default([]).describe('the timeline: what happens when'),
   })
   .strict()
   .superRefine((s, ctx) => {
+    const names = s.subnets.map((x) => x.name);
+    s.events.forEach((e, k) => {
+      const named = e.set_subnet?.subnet ?? e.stake_shock?.subnet ?? e.dissolve_subnet ?? e.validators_become?.subnet;
+      if (named !== undefined && !names.includes(named)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', k],
+          message: `no subnet named "${named}" (subnets: ${names.join(', ')})`,
+        });
+      }
+      const group = e.validators_become;
+      const target = group && s.subnets.find((x) => x.name === group.subnet);
+      if (group && target && group.group >= target.validators.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', k, 'validators_become', 'group'],
+          message: `subnet ${group.subnet} has ${target.validators.length} validator groups`,
+        });
+      }
+    });
     s.subnets.forEach((sub, k) => {
       const max = sub.hyperparameters?.max_allowed_uids ?? s.subnet_defaults.max_allowed_uids ?? 256;
       const miners = Array.isArray(sub.miners) ? sub.miners : [sub.miners];

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { auditBooks } from '../sim/economy/auditBooks.ts';
+import type { ChainState } from '../sim/economy/state.ts';
+import { buildScenario } from '../sim/engine/buildScenario.ts';
+import { runSimulation } from '../sim/engine/runSimulation.ts';
+import { loadScenario, ScenarioError } from '../sim/io/loadScenario.ts';
+
+const scenario = (events: string, extra = '') => `
+name: events
+seed: 4
+duration: 2000
+chain: { issuance: 11000000, tao_weight: 0.18 }
+subnets:
+  - name: text
+    pool: { tao: 20000, alpha: 40000 }
+    hyperparameters: { tempo: 100 }
+    validators:
+      - { count: 4, stake: 5000 }
+      - { count: 5, stake: 5000${extra} }
+    miners:
+      - { count: 10 }
+      - { count: 4, quality_mean: 0, quality_sd: 0, cabal: true }
+  - name: image
+    pool: { tao: 10000, alpha: 20000 }
+    validators: [{ count: 3, stake: 5000 }]
+    miners: { count: 10 }
+events:
+${events}
+`;
+function run(text: string, observe: (s: ChainState) => void = () => {}) {
+  const sim = buildScenario(loadScenario(text, 'events.yaml'));
+  return { sim, end: runSimulation(sim.genesis, sim.params, sim.agents, sim.blocks, (s) => observe(s), sim.events) };
+}
+const price = (s: ChainState, netuid: number) => {
+  const sub = s.subnets.find((x) => x.netuid === netuid)!;
+  return Number(sub.pool.taoRao) / Number(sub.pool.alphaInRao);
+};
+
+describe('scenario events', () => {
+  it('a stake shock at its block drops the subnet price, and only then', () => {
+    const prices: number[] = [];
+    const { end } = run(scenario('  - { at: 1000, stake_shock: { subnet: image, fraction: 0.5 } }'), (s) =>
+      prices.push(price(s, 2)),
+    );
+    expect(prices[998]! - prices[997]!).toBeGreaterThan(-1e-3); // before: drifting up by emission only
+    expect(prices[999]!).toBeLessThan(prices[998]! * 0.8); // block 1000: half of all stake sold
+    expect(auditBooks(end)).toEqual([]);
+  });
+
+  it('a cabal that forms mid-run (a majority of the stake) takes over from then on', () => {
+    const share = (s: ChainState) => {
+      const t = s.subnets[0]!.neurons;
+      let cabal = 0;
+      let all = 0;
+      t.hotkeys.forEach((h, uid) => {
+        all += t.incentive[uid]!;
+        if (h.startsWith('text-m1.')) cabal += t.incentive[uid]!;
+      });
+      return all === 0 ? 0 : cabal / all;
+    };
+    const seen: number[] = [];
+    run(scenario('  - { at: 1000, validators_become: { subnet: text, group: 1, kind: cabal } }'), (s) =>
+      seen.push(share(s)),
+    );
+    expect(seen[950]!).toBeLessThan(0.05);
+    expect(seen[1999]!).toBeGreaterThan(0.9);
+  });
+
+  it('changes a parameter and dissolves a subnet at their blocks', () => {
+    const tempos: number[] = [];
+    const { end } = run(
+      scenario(`  - { at: 500, set_subnet: { subnet: text, hyperparameters: { tempo: 200 } } }
+  - { at: 1500, dissolve_subnet: image }`),
+      (s) => tempos.push(s.subnets[0]!.params.tempo),
+    );
+    expect([tempos[498], tempos[499]]).toEqual([100, 200]);
+    expect(end.subnets.map((s) => s.name)).toEqual(['text']);
+    expect(auditBooks(end)).toEqual([]);
+  });
+
+  it('are validated: one action each, known subnet names', () => {
+    const problems = (events: string) => {
+      try {
+        loadScenario(scenario(events), 'x.yaml');
+      } catch (e) {
+        if (e instanceof ScenarioError) return e.problems.join('\n');
+        throw e;
+      }
+      return '';
+    };
+    expect(problems('  - { at: 10, dissolve_subnet: audio }')).toMatch(/events\[0\]: no subnet named "audio"/);
+    expect(problems('  - { at: 10 }')).toMatch(/exactly one of/);
+  });
+});
