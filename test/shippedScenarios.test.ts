@@ -112,6 +112,18 @@ describe('shipped scenarios', () => {
     expect(first.block).toBeLessThanOrEqual(52);
   });
 
+  it('full-network: 128 subnets of 256 uids build, run their first epochs and keep exact books', () => {
+    const sim = load('full-network', ['duration=365']);
+    expect(sim.genesis.subnets.length).toBe(128);
+    expect(sim.genesis.subnets.every((x) => x.neurons.hotkeys.length === 256)).toBe(true);
+    let epochs = 0;
+    const end = run(sim, (_s, r) => {
+      epochs += r.epochs.length;
+    });
+    expect(epochs).toBeGreaterThan(0);
+    expect(auditBooks(end)).toEqual([]);
+  });
+
   it('downtime: an offline validator stops earning after the activity cutoff, then loses its permit', () => {
     const sim = load('downtime');
     const seen: { block: number; dividends: number; permit: number }[] = [];

@@ -71,7 +71,8 @@ function chainParams(s: ScenarioFile): ChainParams {
 }
 
 /** Build the genesis state, parameters and agents of a scenario. Hotkeys: `<subnet>-v<k>`, `<subnet>-m<k>`. */
-export function buildScenario(s: ScenarioFile): Simulation {
+export function buildScenario(file: ScenarioFile): Simulation {
+  const s = expandCopies(file);
   const block = (d: number | string): number => durationBlocks(d as ScenarioFile['duration']);
   const agents: Agent[] = [];
   const adversarial = new Set<string>();
@@ -237,4 +238,17 @@ function scenarioEvents(s: ScenarioFile, block: (d: number | string) => number):
     }
   }
   return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** Subnets with `copies: N` become N subnets named <name>1 … <name>N, their pools spread log-normally. */
+function expandCopies(s: ScenarioFile): ScenarioFile {
+  const subnets = s.subnets.flatMap((sub) => {
+    if (sub.copies === 1) return [sub];
+    return Array.from({ length: sub.copies }, (_, k) => {
+      const spread = (what: string) => Math.exp(sub.pool.spread * normal(rngFor(s.seed, 'pool', what, sub.name, k)));
+      const pool = { ...sub.pool, tao: sub.pool.tao * spread('tao'), alpha: sub.pool.alpha * spread('alpha') };
+      return { ...sub, copies: 1, name: `${sub.name}${k + 1}`, pool };
+    });
+  });
+  return { ...s, subnets };
 }

@@ -139,8 +139,17 @@ const subnet = z
   .object({
     name: z.string().min(1).describe('short name, e.g. text'),
     purpose: z.string().optional().describe('what the subnet does, e.g. "text generation"'),
+    copies: z.number().int().min(1).default(1).describe('repeat this subnet N times (named <name>1 … <name>N)'),
     pool: z
-      .object({ tao: tao('TAO in the pool (SubnetTAO)'), alpha: tao('alpha in the pool (SubnetAlphaIn)') })
+      .object({
+        tao: tao('TAO in the pool (SubnetTAO)'),
+        alpha: tao('alpha in the pool (SubnetAlphaIn)'),
+        spread: z
+          .number()
+          .min(0)
+          .default(0)
+          .describe('copies: pool TAO × exp(spread·N(0,1)), a heavy-tailed spread of sizes'),
+      })
       .strict()
       .describe('the subnet pool at the start; price = tao/alpha'),
     hyperparameters: hyperparametersSchema.optional(),
@@ -192,7 +201,7 @@ export const scenarioSchema = z
       .describe('blocks between time-series rows (default: the first tempo)'),
     chain: chain.default({}),
     subnet_defaults: hyperparametersSchema.default({}).describe('hyperparameters every subnet starts from'),
-    subnets: z.array(subnet).min(1).describe('the subnets, netuid 1, 2, … in order'),
+    subnets: z.array(subnet).min(1).describe('the subnets, netuid 1, 2, … in order (copies expand in place)'),
     delegators: z.array(delegatorGroup).default([]).describe('nominators who stake on validators through subnet pools'),
     events: z.array(event).default([]).describe('the timeline: what happens when'),
   })
