@@ -2,11 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { buildReport } from '../analysis/report/buildReport.ts';
 import { replayScenario } from './consensus/replay.ts';
 import { checkVectorFile, formatEpochJson } from './io/epochJson.ts';
 import { InputError } from './io/inputError.ts';
 import { ScenarioError } from './io/loadScenario.ts';
 import { parseJsonExact } from './io/parseJsonExact.ts';
+import { readRun } from './io/readRun.ts';
 import { runScenarioFile } from './io/runScenarioFile.ts';
 import { scenarioSchema } from './io/scenarioSchema.ts';
 import { readVectorFile } from './io/vectorFile.ts';
@@ -126,6 +128,7 @@ program
   )
   .option('--out <dir>', 'output folder (default out/<scenario name>)')
   .option('--quiet', 'no progress lines on stderr')
+  .option('--report', 'also write report.html (charts) into the output folder')
   .addHelpText(
     'after',
     [
@@ -138,23 +141,53 @@ program
       'Exit codes: 0 ok, 2 a bad scenario (every problem is listed as file:line:col: field: what was expected).',
     ].join('\n'),
   )
-  .action((file: string, opts: { seed?: number; blocks?: number; set: string[]; out?: string; quiet?: boolean }) => {
-    let dir: string;
+  .action(
+    (
+      file: string,
+      opts: { seed?: number; blocks?: number; set: string[]; out?: string; quiet?: boolean; report?: boolean },
+    ) => {
+      let dir: string;
+      try {
+        dir = runScenarioFile(file, {
+          sets: opts.set,
+          version,
+          ...(opts.seed !== undefined && { seed: opts.seed }),
+          ...(opts.blocks !== undefined && { blocks: opts.blocks }),
+          ...(opts.out !== undefined && { outDir: opts.out }),
+          ...(opts.quiet !== undefined && { quiet: opts.quiet }),
+        });
+      } catch (e) {
+        if (e instanceof ScenarioError) throw new UsageError(e.message);
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${file}: cannot read (ENOENT)`);
+        throw e;
+      }
+      if (opts.report) writeFileSync(`${dir}/report.html`, buildReport(readRun(dir)));
+      process.stderr.write(
+        `taosim: wrote ${dir}/network.csv, subnets.csv, summary.json${opts.report ? ', report.html' : ''}\n`,
+      );
+    },
+  );
+
+program
+  .command('report')
+  .summary('write report.html for a run folder')
+  .description(
+    'Build a self-contained HTML report (SVG charts, no network needed) from a folder written by `taosim run`.',
+  )
+  .argument('<run>', 'the run folder, e.g. out/baseline')
+  .addHelpText(
+    'after',
+    '\nExample:\n  npx taosim run scenarios/baseline.yaml --blocks 7200 && npx taosim report out/baseline',
+  )
+  .action((dir: string) => {
+    let data: ReturnType<typeof readRun>;
     try {
-      dir = runScenarioFile(file, {
-        sets: opts.set,
-        version,
-        ...(opts.seed !== undefined && { seed: opts.seed }),
-        ...(opts.blocks !== undefined && { blocks: opts.blocks }),
-        ...(opts.out !== undefined && { outDir: opts.out }),
-        ...(opts.quiet !== undefined && { quiet: opts.quiet }),
-      });
+      data = readRun(dir);
     } catch (e) {
-      if (e instanceof ScenarioError) throw new UsageError(e.message);
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${file}: cannot read (ENOENT)`);
-      throw e;
+      throw new UsageError(`${dir}: not a run folder (${(e as Error).message.split('\n')[0]})`);
     }
-    process.stderr.write(`taosim: wrote ${dir}/network.csv, subnets.csv, summary.json\n`);
+    writeFileSync(`${dir}/report.html`, buildReport(data));
+    process.stderr.write(`taosim: wrote ${dir}/report.html\n`);
   });
 
 program
