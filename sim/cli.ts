@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { compareRuns } from '../analysis/compareRuns.ts';
 import { buildReport } from '../analysis/report/buildReport.ts';
+import { summarizeRun } from '../analysis/summarizeRun.ts';
 import { replayScenario } from './consensus/replay.ts';
 import { checkVectorFile, formatEpochJson } from './io/epochJson.ts';
 import { InputError } from './io/inputError.ts';
@@ -180,14 +182,40 @@ program
     '\nExample:\n  npx taosim run scenarios/baseline.yaml --blocks 7200 && npx taosim report out/baseline',
   )
   .action((dir: string) => {
-    let data: ReturnType<typeof readRun>;
-    try {
-      data = readRun(dir);
-    } catch (e) {
-      throw new UsageError(`${dir}: not a run folder (${(e as Error).message.split('\n')[0]})`);
-    }
-    writeFileSync(`${dir}/report.html`, buildReport(data));
+    writeFileSync(`${dir}/report.html`, buildReport(readRunOrFail(dir)));
     process.stderr.write(`taosim: wrote ${dir}/report.html\n`);
+  });
+
+function readRunOrFail(dir: string): ReturnType<typeof readRun> {
+  try {
+    return readRun(dir);
+  } catch (e) {
+    throw new UsageError(`${dir}: not a run folder (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+program
+  .command('summarize')
+  .summary('print a run’s headline figures and its subnets at the end')
+  .argument('<run>', 'the run folder, e.g. out/baseline')
+  .addHelpText('after', '\nExample:\n  npx taosim summarize out/baseline')
+  .action((dir: string) => {
+    process.stdout.write(summarizeRun(readRunOrFail(dir)));
+  });
+
+program
+  .command('compare')
+  .summary('print what changed between two runs')
+  .argument('<runA>', 'the first run folder')
+  .argument('<runB>', 'the second run folder')
+  .addHelpText(
+    'after',
+    '\nExample:\n  npx taosim run scenarios/cabal.yaml --out out/cabal-30\n' +
+      '  npx taosim run scenarios/cabal.yaml --set subnets[0].validators[1].stake=21000 --out out/cabal-60\n' +
+      '  npx taosim compare out/cabal-30 out/cabal-60',
+  )
+  .action((a: string, b: string) => {
+    process.stdout.write(compareRuns(readRunOrFail(a), readRunOrFail(b), [a, b]));
   });
 
 program

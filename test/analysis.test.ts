@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { compareRuns } from '../analysis/compareRuns.ts';
+import { formatTao } from '../analysis/formatTao.ts';
+import { gini } from '../analysis/gini.ts';
+import { nakamoto } from '../analysis/nakamoto.ts';
+import type { RunData } from '../analysis/report/buildReport.ts';
+import { summarizeRun } from '../analysis/summarizeRun.ts';
+
+describe('metrics', () => {
+  it('gini is 0 for equal holdings, (n−1)/n when one holder has everything, 0 for nothing', () => {
+    expect(gini([5, 5, 5, 5])).toBe(0);
+    expect(gini([0, 0, 0, 8])).toBe(0.75);
+    expect(gini([])).toBe(0);
+    // By hand: sorted 1, 2, 3 → Σ(2i − n − 1)x_i = (−2)(1) + 0(2) + 2(3) = 4; / (3 · 6) = 2/9.
+    expect(gini([3, 1, 2])).toBeCloseTo(2 / 9, 12);
+  });
+
+  it('nakamoto counts the fewest holders with more than half', () => {
+    expect(nakamoto([5, 3, 2])).toBe(2); // 5 of 10 is not more than half
+    expect(nakamoto([6, 3, 1])).toBe(1);
+    expect(nakamoto([1, 1, 1, 1])).toBe(3);
+    expect(nakamoto([0, 0])).toBe(0);
+  });
+
+  it('formats rao as TAO with exactly 9 decimals, exactly above 2^53', () => {
+    expect(formatTao(1_500_000_000n)).toBe('1.500000000');
+    expect(formatTao(21_000_000_000_000_001n)).toBe('21000000.000000001');
+    expect(formatTao(-5n)).toBe('-0.000000005');
+  });
+});
+
+const run = (gini: string, price: string): RunData => ({
+  network: [{ block: '360' }],
+  subnets: [
+    {
+      block: '360',
+      netuid: '1',
+      name: 'text',
+      price,
+      emission_share: '1.0',
+      miners: '3',
+      validators: '2',
+      gini_stake: gini,
+      adversarial_share: '0',
+    },
+  ],
+  summary: {
+    scenario: 'x',
+    final_issuance: '100.5',
+    gini_stake: Number(gini),
+    nakamoto_stake: 2,
+    adversarial_share: 0,
+    refused_actions: 0,
+    halving_blocks: [],
+  },
+});
+
+describe('summarize and compare', () => {
+  it('summarize lists the headline figures and each subnet at the end', () => {
+    const text = summarizeRun(run('0.5', '0.25'));
+    expect(text).toMatch(/final_issuance\s+100\.5/);
+    expect(text).toMatch(/1\s+text\s+0\.25/);
+  });
+
+  it('compare shows each change with its sign and relative size', () => {
+    const text = compareRuns(run('0.5', '0.25'), run('0.6', '0.5'), ['a', 'b']);
+    expect(text).toMatch(/gini_stake\s+0\.5\s+0\.6\s+\+0\.1\s+20\.00%/);
+    expect(text).toMatch(/text\s+price\s+0\.25\s+0\.5\s+\+0\.25\s+100\.00%/);
+  });
+});
