@@ -10,6 +10,7 @@ import { auditBooks } from '../economy/auditBooks.ts';
 import { buildScenario } from '../engine/buildScenario.ts';
 import { runSimulation } from '../engine/runSimulation.ts';
 import { loadScenario } from './loadScenario.ts';
+import { progressReporter } from './progress.ts';
 
 export interface RunOptions {
   readonly sets?: readonly string[];
@@ -38,7 +39,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   let emittedRao = 0n;
   let adversarialRao = 0n;
   const t0 = performance.now();
-  const progressEvery = Math.max(1, Math.floor(sim.blocks / 10));
+  const progress = progressReporter(sim.blocks, opts.quiet ?? false);
   const end = runSimulation(
     sim.genesis,
     sim.params,
@@ -62,16 +63,21 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
         network.push(rows.network);
         subnets.push(...rows.subnets);
       }
-      if (!opts.quiet && k % progressEvery === 0) {
-        const secs = (performance.now() - t0) / 1000;
-        process.stderr.write(`taosim: block ${k}/${sim.blocks} (${Math.round(k / secs)} blocks/s)\n`);
-      }
+      progress(k);
     },
     sim.events,
   );
   const problems = auditBooks(end);
   if (problems.length > 0) throw new Error(`books do not balance at the end of the run:\n${problems.join('\n')}`);
   const stakes = end.subnets.flatMap((s) => [...s.stakes.values()].map((h) => Number(h.valueRao)));
+  // Validators' return: growth of their hotkey's stake pool on their subnet (dividends, take, nominators), annualised.
+  const apys = sim.genesis.subnets.flatMap((g) =>
+    [...g.stakes].flatMap(([hotkey, pool]) => {
+      const now = end.subnets.find((x) => x.netuid === g.netuid)?.stakes.get(hotkey);
+      if (!now || pool.valueRao === 0n || !hotkey.includes('-v')) return [];
+      return [(Number(now.valueRao) / Number(pool.valueRao) - 1) * (2_629_800 / sim.blocks)];
+    }),
+  );
   const summary = {
     scenario: sim.name,
     seed: sim.seed,
@@ -81,6 +87,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
     wall_seconds: Math.round((performance.now() - t0) / 10) / 100,
     final_issuance: formatTao(end.issuanceRao),
     halving_blocks: halvings,
+    validator_apy_mean: apys.length ? Number((apys.reduce((a, b) => a + b, 0) / apys.length).toFixed(6)) : 0,
     gini_stake: Number(gini(stakes).toFixed(6)),
     nakamoto_stake: nakamoto(stakes),
     adversarial_share: emittedRao === 0n ? 0 : Number((adversarialRao * 1_000_000n) / emittedRao) / 1e6,
