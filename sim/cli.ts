@@ -131,6 +131,7 @@ program
   .option('--out <dir>', 'output folder (default out/<scenario name>)')
   .option('--quiet', 'no progress lines on stderr')
   .option('--report', 'also write report.html (charts) into the output folder')
+  .option('--agents', 'also write agents.csv: per agent and sample, stake, earned and APY')
   .addHelpText(
     'after',
     [
@@ -139,6 +140,7 @@ program
       '  npx taosim run scenarios/baseline.yaml',
       '  npx taosim run scenarios/baseline.yaml --blocks 7200 --seed 7 --out out/baseline-7',
       '  npx taosim run scenarios/baseline.yaml --set chain.tao_weight=0.18 --set subnets[0].miners.count=64',
+      '  npx taosim run scenarios/delegation.yaml --agents --report',
       '',
       'Exit codes: 0 ok, 2 a bad scenario (every problem is listed as file:line:col: field: what was expected).',
     ].join('\n'),
@@ -146,7 +148,15 @@ program
   .action(
     (
       file: string,
-      opts: { seed?: number; blocks?: number; set: string[]; out?: string; quiet?: boolean; report?: boolean },
+      opts: {
+        seed?: number;
+        blocks?: number;
+        set: string[];
+        out?: string;
+        quiet?: boolean;
+        report?: boolean;
+        agents?: boolean;
+      },
     ) => {
       let dir: string;
       try {
@@ -157,6 +167,7 @@ program
           ...(opts.blocks !== undefined && { blocks: opts.blocks }),
           ...(opts.out !== undefined && { outDir: opts.out }),
           ...(opts.quiet !== undefined && { quiet: opts.quiet }),
+          ...(opts.agents !== undefined && { agents: opts.agents }),
         });
       } catch (e) {
         if (e instanceof ScenarioError) throw new UsageError(e.message);

@@ -92,6 +92,22 @@ describe('taosim run', () => {
     expect(Number(summary.final_issuance)).toBeCloseTo(11_000_750, 3);
   });
 
+  it('writes agents.csv with --agents: each agent’s stake, earnings and APY per sample', () => {
+    const dir = runScenarioFile(join(root, 'scenarios/delegation.yaml'), {
+      blocks: 800,
+      outDir: join(tmp, 'agents'),
+      quiet: true,
+      agents: true,
+      version: 'test',
+    });
+    const lines = readFileSync(join(dir, 'agents.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('block,date,agent,kind,netuid,stake,earned,apy');
+    // 10 validators + 40 delegators (each on one subnet) at each of the 2 samples (blocks 360 and 720) + the last.
+    expect(lines.filter((l) => l.startsWith('360,')).length).toBe(50);
+    const v = lines.filter((l) => l.includes(',text-v0.0,honest,1,'));
+    expect(Number(v.at(-1)!.split(',')[6])).toBeGreaterThan(0); // a validator earns
+  });
+
   it('exits 2 on a bad scenario, lists the problems, and writes nothing', () => {
     const bad = join(tmp, 'bad.yaml');
     writeFileSync(bad, baseline.replace('name: baseline', 'name: bad-run').replace('tempo: 360', 'tmpo: 360'));

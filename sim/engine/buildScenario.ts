@@ -23,6 +23,8 @@ export interface Simulation {
   readonly events: readonly (readonly [number, ChainEvent])[];
   /** Each miner's latent quality at the start (hotkey → quality), for analysis and tests. */
   readonly minerQuality: ReadonlyMap<string, number>;
+  /** What each agent is, for per-agent output: kind, and the subnet of a validator (null for a delegator). */
+  readonly agentInfo: ReadonlyMap<string, { readonly kind: string; readonly netuid: number | null }>;
 }
 
 const rao = (tao: number): bigint => BigInt(Math.round(tao * 1e9));
@@ -77,6 +79,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
   const agents: Agent[] = [];
   const adversarial = new Set<string>();
   const minerQuality = new Map<string, number>();
+  const agentInfo = new Map<string, { kind: string; netuid: number | null }>();
   const rootStakes: { hotkey: string; coldkey: string; taoRao: bigint }[] = [];
   const subnets: SubnetSpec[] = s.subnets.map((sub, k) => {
     const netuid = k + 1;
@@ -128,6 +131,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
     };
     for (const uid of minerUids) minerQuality.set(neurons[uid]!.hotkey, quality(uid, 0));
     for (const { hotkey, group } of validators) {
+      agentInfo.set(hotkey, { kind: group.kind, netuid });
       agents.push(
         validatorAgent({
           hotkey,
@@ -172,6 +176,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
     for (let i = 0; i < group.count; i++) {
       const coldkey = `d${g}.${i}`;
       balances.set(coldkey, rao(group.tao));
+      agentInfo.set(coldkey, { kind: group.kind, netuid: null });
       agents.push(
         delegatorAgent({
           coldkey,
@@ -201,6 +206,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
     agents: agents.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     adversarial,
     minerQuality,
+    agentInfo,
     events: scenarioEvents(s, block),
   };
 }

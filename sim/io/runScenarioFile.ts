@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { AGENT_COLUMNS, agentRows } from '../../analysis/agentRows.ts';
 import { formatTao } from '../../analysis/formatTao.ts';
 import { gini } from '../../analysis/gini.ts';
 import { nakamoto } from '../../analysis/nakamoto.ts';
@@ -18,6 +19,8 @@ export interface RunOptions {
   readonly blocks?: number;
   readonly outDir?: string;
   readonly quiet?: boolean;
+  /** Also write agents.csv (one row per agent per sample). */
+  readonly agents?: boolean;
   readonly version: string;
 }
 
@@ -33,6 +36,8 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   const dir = opts.outDir ?? join('out', sim.name);
   const network: string[][] = [];
   const subnets: string[][] = [];
+  const agentsRows: string[][] = [];
+  const firstStake = new Map<string, bigint>();
   const halvings: number[] = [];
   let lastEmission = -1n;
   let refusedTotal = 0;
@@ -62,6 +67,8 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
         const rows = sampleRows(state, record, sim.startMs, sim.adversarial);
         network.push(rows.network);
         subnets.push(...rows.subnets);
+        if (opts.agents)
+          agentsRows.push(...agentRows(state, sim.genesis.block, sim.startMs, sim.agentInfo, firstStake));
       }
       progress(k);
     },
@@ -96,6 +103,8 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'network.csv'), stringify(network, { header: true, columns: [...NETWORK_COLUMNS] }));
   writeFileSync(join(dir, 'subnets.csv'), stringify(subnets, { header: true, columns: [...SUBNET_COLUMNS] }));
+  if (opts.agents)
+    writeFileSync(join(dir, 'agents.csv'), stringify(agentsRows, { header: true, columns: [...AGENT_COLUMNS] }));
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return dir;
 }
