@@ -2,6 +2,7 @@ import type { ChainState } from '../sim/economy/state.ts';
 import type { BlockRecord } from '../sim/engine/blockStep.ts';
 import { formatTao } from './formatTao.ts';
 import { gini } from './gini.ts';
+import { hhi } from './hhi.ts';
 import { nakamoto } from './nakamoto.ts';
 
 /** Fixed leading columns of the time series (more may follow them). */
@@ -32,6 +33,8 @@ export const SUBNET_COLUMNS = [
   'nakamoto_stake',
   'nakamoto_incentive',
   'adversarial_share',
+  'hhi_stake',
+  'validator_stake',
 ] as const;
 
 const BLOCK_MS = 12_000;
@@ -100,6 +103,13 @@ export function sampleRows(
       String(nakamoto(stakeValues)),
       String(nakamoto(incentive)),
       adversarialShare(s.neurons.hotkeys, s.neurons.emissionRao, adversarial).toFixed(6),
+      hhi(stakeValues).toFixed(6),
+      formatTao(
+        s.neurons.hotkeys.reduce(
+          (a, h, uid) => (s.neurons.validatorPermits[uid] ? a + (s.stakes.get(h)?.valueRao ?? 0n) : a),
+          0n,
+        ),
+      ),
     ];
   });
   return { network, subnets };

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../analysis/compareRuns.ts';
 import { formatTao } from '../analysis/formatTao.ts';
 import { gini } from '../analysis/gini.ts';
+import { halvingBlocks } from '../analysis/halvingBlocks.ts';
+import { hhi } from '../analysis/hhi.ts';
 import { nakamoto } from '../analysis/nakamoto.ts';
 import type { RunData } from '../analysis/report/buildReport.ts';
 import { summarizeRun } from '../analysis/summarizeRun.ts';
@@ -20,6 +22,23 @@ describe('metrics', () => {
     expect(nakamoto([6, 3, 1])).toBe(1);
     expect(nakamoto([1, 1, 1, 1])).toBe(3);
     expect(nakamoto([0, 0])).toBe(0);
+  });
+
+  it('hhi is 1/n for equal shares and 1 for a monopoly', () => {
+    expect(hhi([1, 1, 1, 1])).toBe(0.25);
+    expect(hhi([0, 7, 0])).toBe(1);
+    expect(hhi([3, 1])).toBeCloseTo(0.625, 12); // 0.75² + 0.25²
+  });
+
+  it('finds the blocks where block emission fell', () => {
+    expect(
+      halvingBlocks([
+        [1, 4n],
+        [50, 2n],
+        [90, 2n],
+        [120, 1n],
+      ]),
+    ).toEqual([50, 120]);
   });
 
   it('formats rao as TAO with exactly 9 decimals, exactly above 2^53', () => {

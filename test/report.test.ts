@@ -29,7 +29,7 @@ describe('report.html', () => {
   it('is one self-contained file: no scripts, links or remote resources', () => {
     const { html } = reportOf(200);
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\//);
-    expect(html.match(/<svg /g)?.length).toBe(6);
+    expect(html.match(/<svg /g)?.length).toBe(7);
     expect(html).toContain('halving (block'); // the halving is marked on the supply charts
   });
 
@@ -81,6 +81,7 @@ describe('report.html', () => {
           'prices',
           'shares',
           'concentration',
+          'returns',
           'adversarial',
         ]);
         for (const c of charts) {

@@ -92,6 +92,19 @@ export function buildReport(data: RunData): string {
       ],
     }),
     lineChart({
+      id: 'returns',
+      title: 'Validator returns: growth of validators’ stake since the start (alpha)',
+      xLabel: 'block',
+      yLabel: 'cumulative growth',
+      series: perSubnet(data, 'validator_stake', 8).map((s) => {
+        const first = s.points.find((p) => p[1] > 0)?.[1] ?? 0;
+        return {
+          name: s.name,
+          points: s.points.map(([b, v]) => [b, first > 0 ? v / first - 1 : 0] as [number, number]),
+        };
+      }),
+    }),
+    lineChart({
       id: 'adversarial',
       title: 'Adversarial share of each epoch’s emission',
       xLabel: 'block',

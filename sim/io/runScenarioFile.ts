@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { AGENT_COLUMNS, agentRows } from '../../analysis/agentRows.ts';
 import { formatTao } from '../../analysis/formatTao.ts';
 import { gini } from '../../analysis/gini.ts';
+import { halvingBlocks } from '../../analysis/halvingBlocks.ts';
 import { nakamoto } from '../../analysis/nakamoto.ts';
 import { NETWORK_COLUMNS, SUBNET_COLUMNS, sampleRows } from '../../analysis/sampleRows.ts';
 import { auditBooks } from '../economy/auditBooks.ts';
@@ -38,8 +39,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   const subnets: string[][] = [];
   const agentsRows: string[][] = [];
   const firstStake = new Map<string, bigint>();
-  const halvings: number[] = [];
-  let lastEmission = -1n;
+  const emissions: [number, bigint][] = [];
   let refusedTotal = 0;
   let emittedRao = 0n;
   let adversarialRao = 0n;
@@ -60,8 +60,8 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
           if (sim.adversarial.has(h)) adversarialRao += e;
         });
       }
-      if (lastEmission >= 0n && record.emissionRao < lastEmission) halvings.push(record.block);
-      lastEmission = record.emissionRao;
+      if (emissions.length === 0 || emissions.at(-1)![1] !== record.emissionRao)
+        emissions.push([record.block, record.emissionRao]);
       const k = state.block - sim.genesis.block;
       if (k % sim.sampleEvery === 0 || k === sim.blocks) {
         const rows = sampleRows(state, record, sim.startMs, sim.adversarial);
@@ -93,7 +93,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
     blocks: sim.blocks,
     wall_seconds: Math.round((performance.now() - t0) / 10) / 100,
     final_issuance: formatTao(end.issuanceRao),
-    halving_blocks: halvings,
+    halving_blocks: halvingBlocks(emissions),
     validator_apy_mean: apys.length ? Number((apys.reduce((a, b) => a + b, 0) / apys.length).toFixed(6)) : 0,
     gini_stake: Number(gini(stakes).toFixed(6)),
     nakamoto_stake: nakamoto(stakes),
