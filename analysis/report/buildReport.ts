@@ -97,11 +97,11 @@ export function buildReport(data: RunData): string {
       xLabel: 'block',
       yLabel: 'cumulative growth',
       series: perSubnet(data, 'validator_stake', 8).map((s) => {
-        const first = s.points.find((p) => p[1] > 0)?.[1] ?? 0;
-        return {
-          name: s.name,
-          points: s.points.map(([b, v]) => [b, first > 0 ? v / first - 1 : 0] as [number, number]),
-        };
+        // From the first sample with permit holders (the first epoch grants the permits).
+        const start = s.points.findIndex((p) => p[1] > 0);
+        const first = start >= 0 ? s.points[start]![1] : 1;
+        const points = start >= 0 ? s.points.slice(start) : s.points;
+        return { name: s.name, points: points.map(([b, v]) => [b, v / first - 1] as [number, number]) };
       }),
     }),
     lineChart({
