@@ -1,3 +1,4 @@
+import type { MoveStakeTx } from '../economy/ops/moveStake.ts';
 import type { ChainState } from '../economy/state.ts';
 
 /** What an agent asks the chain to do; applied between blocks through the same operations users have. */
@@ -16,15 +17,7 @@ export type Action =
       readonly netuid: number;
       readonly taoRao: bigint;
     }
-  | {
-      readonly kind: 'moveStake';
-      readonly coldkey: string;
-      readonly fromHotkey: string;
-      readonly toHotkey: string;
-      readonly fromNetuid: number;
-      readonly toNetuid: number;
-      readonly alphaRao: bigint;
-    };
+  | ({ readonly kind: 'moveStake' } & MoveStakeTx);
 
 /** An agent: a small policy from a read-only view of the chain to actions. */
 export interface Agent {

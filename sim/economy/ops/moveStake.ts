@@ -1,9 +1,9 @@
-import { addStakeWithShares, EMPTY_STAKE, removeStake as redeemShares, stakeOf } from '../sharePool.ts';
+import { addStakeWithShares, EMPTY_STAKE, removeStake as redeemShares } from '../sharePool.ts';
 import type { ChainParams, ChainState } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { addStake } from './addStake.ts';
 import { removeStake } from './removeStake.ts';
-import { subnetOf, withSubnet } from './subnetUpdate.ts';
+import { subnetOf, withdrawable, withSubnet } from './subnetUpdate.ts';
 
 export interface MoveStakeTx {
   readonly coldkey: string;
@@ -23,15 +23,7 @@ export function moveStake(state: ChainState, params: ChainParams, tx: MoveStakeT
   if (!state.hotkeys.has(tx.toHotkey)) throw new TxError('HotKeyAccountNotExists', `unknown hotkey ${tx.toHotkey}`);
   if (tx.fromNetuid === tx.toNetuid) {
     const subnet = subnetOf(state, tx.fromNetuid);
-    const from = subnet.stakes.get(tx.fromHotkey);
-    const held = from ? stakeOf(from, tx.coldkey) : 0n;
-    if (tx.alphaRao <= 0n) throw new TxError('AmountTooLow', `move amount must be positive, got ${tx.alphaRao}`);
-    if (!from || held < tx.alphaRao) {
-      throw new TxError(
-        'NotEnoughStakeToWithdraw',
-        `${tx.coldkey} holds ${held} alpha on ${tx.fromHotkey}, moving ${tx.alphaRao}`,
-      );
-    }
+    const from = withdrawable(subnet, tx.fromHotkey, tx.coldkey, tx.alphaRao, 'moving');
     const stakes = new Map(subnet.stakes);
     stakes.set(tx.fromHotkey, redeemShares(from, tx.coldkey, tx.alphaRao));
     stakes.set(tx.toHotkey, addStakeWithShares(stakes.get(tx.toHotkey) ?? EMPTY_STAKE, tx.coldkey, tx.alphaRao));

@@ -1,9 +1,9 @@
 import { PoolError } from '../pool.ts';
-import { removeStake as redeemShares, stakeOf } from '../sharePool.ts';
+import { removeStake as redeemShares } from '../sharePool.ts';
 import type { ChainParams, ChainState } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { unstakeAlpha } from '../unstakeAlpha.ts';
-import { subnetOf, withSubnet } from './subnetUpdate.ts';
+import { subnetOf, withdrawable, withSubnet } from './subnetUpdate.ts';
 
 /**
  * `remove_stake` (staking/remove_stake.rs): sell `alphaRao` of the coldkey's stake on the hotkey back to the pool for
@@ -16,15 +16,7 @@ export function removeStake(
   tx: { readonly coldkey: string; readonly hotkey: string; readonly netuid: number; readonly alphaRao: bigint },
 ): ChainState {
   const subnet = subnetOf(state, tx.netuid);
-  const pool = subnet.stakes.get(tx.hotkey);
-  const held = pool ? stakeOf(pool, tx.coldkey) : 0n;
-  if (tx.alphaRao <= 0n) throw new TxError('AmountTooLow', `unstake amount must be positive, got ${tx.alphaRao}`);
-  if (!pool || held < tx.alphaRao) {
-    throw new TxError(
-      'NotEnoughStakeToWithdraw',
-      `${tx.coldkey} holds ${held} alpha on ${tx.hotkey}, unstaking ${tx.alphaRao}`,
-    );
-  }
+  const pool = withdrawable(subnet, tx.hotkey, tx.coldkey, tx.alphaRao, 'unstaking');
   let sale: ReturnType<typeof unstakeAlpha>;
   try {
     sale = unstakeAlpha(subnet.pool, tx.alphaRao, { feeRateU16: params.feeRateU16 });
