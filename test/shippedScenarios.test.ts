@@ -56,6 +56,16 @@ describe('shipped scenarios', () => {
     }
   });
 
+  it('demand: buyers’ TAO reaching the chain lifts the subnet’s price and then its emission share', () => {
+    const plain = run(load('baseline', ['duration=3d']));
+    const demanded = run(load('baseline', ['duration=3d', 'subnets[2].demand.tao_per_day=3000']));
+    const storage = (s: ChainState) => s.subnets.find((x) => x.name === 'storage')!;
+    const price = (s: ChainState) => Number(storage(s).pool.taoRao) / Number(storage(s).pool.alphaInRao);
+    expect(price(demanded)).toBeGreaterThan(1.5 * price(plain));
+    expect(storage(demanded).movingPriceI96F32).toBeGreaterThan(storage(plain).movingPriceI96F32);
+    expect(auditBooks(demanded)).toEqual([]);
+  });
+
   it('cabal: a minority below kappa earns ~nothing for its miners; a majority takes the subnet over', () => {
     const minority = load('cabal');
     const m = run(minority).subnets[0]!;

@@ -1,4 +1,5 @@
 import { delegatorAgent } from '../agents/delegator.ts';
+import { demandAgent } from '../agents/demand.ts';
 import type { Agent } from '../agents/types.ts';
 import { validatorAgent } from '../agents/validator.ts';
 import { DEFAULT_CHAIN_PARAMS, genesisState, type SubnetSpec } from '../economy/genesis.ts';
@@ -80,6 +81,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
   const adversarial = new Set<string>();
   const minerQuality = new Map<string, number>();
   const agentInfo = new Map<string, { kind: string; netuid: number | null }>();
+  const demandBudgets = new Map<string, bigint>();
   const rootStakes: { hotkey: string; coldkey: string; taoRao: bigint }[] = [];
   const subnets: SubnetSpec[] = s.subnets.map((sub, k) => {
     const netuid = k + 1;
@@ -155,6 +157,22 @@ export function buildScenario(file: ScenarioFile): Simulation {
         }),
       );
     }
+    if (sub.demand) {
+      const buyers = `${sub.name}-buyers`;
+      const perDay = rao(sub.demand.tao_per_day);
+      demandBudgets.set(buyers, perDay * BigInt(Math.ceil(durationBlocks(s.duration) / 7200) + 1));
+      agents.push(
+        demandAgent({
+          netuid,
+          buyers,
+          ownerHotkey: owner,
+          taoRao: perDay,
+          onChainShare: sub.demand.on_chain_share,
+          every: 7200,
+        }),
+      );
+      agentInfo.set(buyers, { kind: 'demand', netuid: null });
+    }
     return {
       netuid,
       name: sub.name,
@@ -171,7 +189,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
       .filter((n) => n.stakeAlphaRao !== undefined && n.stakeAlphaRao > 0n)
       .map((n) => [sub.netuid, n.hotkey] as const),
   );
-  const balances = new Map<string, bigint>();
+  const balances = new Map<string, bigint>(demandBudgets);
   s.delegators.forEach((group, g) => {
     for (let i = 0; i < group.count; i++) {
       const coldkey = `d${g}.${i}`;

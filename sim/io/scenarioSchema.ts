@@ -154,6 +154,16 @@ const subnet = z
       .describe('the subnet pool at the start; price = tao/alpha'),
     hyperparameters: hyperparametersSchema.optional(),
     validators: z.array(validatorGroup).min(1).describe('validator groups'),
+    demand: z
+      .object({
+        tao_per_day: tao('TAO buyers spend on the subnet’s services each day'),
+        on_chain_share: fraction(
+          'share of that revenue that buys the subnet’s alpha through its pool (owner buyback)',
+        ).default(1),
+      })
+      .strict()
+      .optional()
+      .describe('demand for the subnet’s AI services (see README “Demand”)'),
     miners: z.union([minerGroup, z.array(minerGroup).min(1)]).describe('a miner group, or a list of groups'),
   })
   .strict();
