@@ -1,4 +1,5 @@
 import { normal, rngFor } from '../engine/rng.ts';
+import type { MinerRegistry } from './minerRegistry.ts';
 import type { Action, Agent } from './types.ts';
 
 /**
@@ -18,12 +19,8 @@ export interface ValidatorSpec {
   /** Blocks between weight sets, and the block offset of this validator's sets. */
   readonly every: number;
   readonly offset: number;
-  /** uids of the subnet's miners. */
-  readonly miners: readonly number[];
-  /** Latent quality of a miner at a block. */
-  readonly quality: (uid: number, block: number) => number;
-  /** uids of the cabal's miners. */
-  readonly cabalMiners: readonly number[];
+  /** The subnet's miners (read against the chain's current hotkeys, so new registrations are scored too). */
+  readonly miners: MinerRegistry;
   readonly noise: number;
   readonly seed: number;
   /** Blocks [from, to) during which the validator is offline and sets no weights. */
@@ -32,7 +29,6 @@ export interface ValidatorSpec {
 
 /** A validator agent: every `every` blocks (unless offline) it sets weights according to its kind. */
 export function validatorAgent(spec: ValidatorSpec): Agent {
-  const miners = spec.miners;
   return {
     id: spec.hotkey,
     act(view): Action[] {
@@ -45,11 +41,15 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
         (k, [from, next]) => (block >= from ? next : k),
         spec.kind,
       );
-      if (kind === 'cabal')
+      const hotkeys = view.subnets.find((s) => s.netuid === spec.netuid)?.neurons.hotkeys ?? [];
+      const miners = spec.miners.minerUids(hotkeys);
+      if (kind === 'cabal') {
+        const cabal = spec.miners.minerUids(hotkeys, true);
         return set(
-          spec.cabalMiners,
-          spec.cabalMiners.map(() => 1),
+          cabal,
+          cabal.map(() => 1),
         );
+      }
       if (kind === 'lazy') {
         const consensus = view.subnets.find((s) => s.netuid === spec.netuid)?.neurons.consensus;
         const uids = consensus ? miners.filter((uid) => (consensus[uid] ?? 0) > 0) : [];
@@ -61,7 +61,7 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
       const rng = rngFor(spec.seed, 'observe', spec.hotkey, view.block);
       return set(
         miners,
-        miners.map((uid) => Math.max(0, spec.quality(uid, block) + spec.noise * normal(rng))),
+        miners.map((uid) => Math.max(0, spec.miners.quality(hotkeys[uid]!, block) + spec.noise * normal(rng))),
       );
     },
   };

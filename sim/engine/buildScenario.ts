@@ -1,5 +1,6 @@
 import { delegatorAgent } from '../agents/delegator.ts';
 import { demandAgent } from '../agents/demand.ts';
+import { MinerRegistry } from '../agents/minerRegistry.ts';
 import type { Agent } from '../agents/types.ts';
 import { validatorAgent } from '../agents/validator.ts';
 import { DEFAULT_CHAIN_PARAMS, genesisState, type SubnetSpec } from '../economy/genesis.ts';
@@ -101,37 +102,25 @@ export function buildScenario(file: ScenarioFile): Simulation {
         if (group.kind !== 'honest') adversarial.add(hotkey);
       }
     });
-    const base: number[] = neurons.map(() => 0);
-    const swing: { amplitude: number; period: number; phase: number }[] = [];
-    const minerUids: number[] = [];
-    const cabalMiners: number[] = [];
+    const registry = new MinerRegistry();
     (Array.isArray(sub.miners) ? sub.miners : [sub.miners]).forEach((group, g) => {
       for (let i = 0; i < group.count; i++) {
         const hotkey = g === 0 ? `${sub.name}-m${i}` : `${sub.name}-m${g}.${i}`;
         const uid = neurons.length;
         neurons.push({ hotkey, coldkey: `${hotkey}-cold` });
         const q = group.quality_mean + group.quality_sd * normal(rngFor(s.seed, 'quality', netuid, uid));
-        base.push(Math.min(1, Math.max(1e-6, q)));
-        minerUids.push(uid);
-        swing[uid] = group.drift
-          ? {
-              amplitude: group.drift.amplitude,
-              period: block(group.drift.period),
-              phase: rngFor(s.seed, 'phase', netuid, uid)(),
-            }
-          : { amplitude: 0, period: 1, phase: 0 };
-        if (group.cabal) {
-          cabalMiners.push(uid);
-          adversarial.add(hotkey);
-        }
+        registry.profiles.set(hotkey, {
+          base: Math.min(1, Math.max(1e-6, q)),
+          amplitude: group.drift?.amplitude ?? 0,
+          period: group.drift ? block(group.drift.period) : 1,
+          phase: group.drift ? rngFor(s.seed, 'phase', netuid, uid)() : 0,
+          cabal: group.cabal,
+          quit: false,
+        });
+        minerQuality.set(hotkey, registry.quality(hotkey, 0));
+        if (group.cabal) adversarial.add(hotkey);
       }
     });
-    const quality = (uid: number, at: number): number => {
-      const w = swing[uid]!;
-      const q = base[uid]! + w.amplitude * Math.sin(2 * Math.PI * (at / w.period + w.phase));
-      return Math.min(1, Math.max(1e-6, q));
-    };
-    for (const uid of minerUids) minerQuality.set(neurons[uid]!.hotkey, quality(uid, 0));
     for (const { hotkey, group } of validators) {
       agentInfo.set(hotkey, { kind: group.kind, netuid });
       agents.push(
@@ -141,9 +130,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
           kind: group.kind,
           every: tempo,
           offset: Math.floor(rngFor(s.seed, 'offset', hotkey)() * tempo),
-          miners: minerUids,
-          quality,
-          cabalMiners,
+          miners: registry,
           noise: group.noise,
           seed: s.seed,
           offline: group.offline.map((w) => [block(w.from), block(w.to)] as const),
