@@ -17,7 +17,8 @@ export type Action =
       readonly netuid: number;
       readonly taoRao: bigint;
     }
-  | ({ readonly kind: 'moveStake' } & MoveStakeTx);
+  | ({ readonly kind: 'moveStake' } & MoveStakeTx)
+  | { readonly kind: 'registerNeuron'; readonly coldkey: string; readonly hotkey: string; readonly netuid: number };
 
 /** An agent: a small policy from a read-only view of the chain to actions. */
 export interface Agent {

@@ -1,5 +1,6 @@
 import { delegatorAgent } from '../agents/delegator.ts';
 import { demandAgent } from '../agents/demand.ts';
+import { minerEntrant } from '../agents/minerEntrant.ts';
 import { MinerRegistry } from '../agents/minerRegistry.ts';
 import type { Agent } from '../agents/types.ts';
 import { validatorAgent } from '../agents/validator.ts';
@@ -119,6 +120,26 @@ export function buildScenario(file: ScenarioFile): Simulation {
         });
         minerQuality.set(hotkey, registry.quality(hotkey, 0));
         if (group.cabal) adversarial.add(hotkey);
+      }
+      if (group.entry) {
+        const coldkey = `${sub.name}-entrant${g}`;
+        demandBudgets.set(coldkey, rao(group.entry.budget));
+        agentInfo.set(coldkey, { kind: 'entrant', netuid: null });
+        agents.push(
+          minerEntrant({
+            netuid,
+            name: `${sub.name}-g${g}`,
+            coldkey,
+            miners: registry,
+            every: block(group.entry.every),
+            costPerDayRao: rao(group.entry.cost_per_day),
+            horizonDays: group.entry.horizon_days,
+            patience: group.entry.patience,
+            qualityMean: group.quality_mean,
+            qualitySd: group.quality_sd,
+            seed: s.seed,
+          }),
+        );
       }
     });
     for (const { hotkey, group } of validators) {

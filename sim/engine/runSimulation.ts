@@ -1,6 +1,7 @@
 import type { Action, Agent } from '../agents/types.ts';
 import { addStake } from '../economy/ops/addStake.ts';
 import { moveStake } from '../economy/ops/moveStake.ts';
+import { registerNeuron } from '../economy/ops/registerNeuron.ts';
 import { setWeights } from '../economy/ops/setWeights.ts';
 import type { ChainParams, ChainState } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
@@ -15,6 +16,8 @@ function apply(state: ChainState, params: ChainParams, action: Action): ChainSta
       return addStake(state, params, action);
     case 'moveStake':
       return moveStake(state, params, action);
+    case 'registerNeuron':
+      return registerNeuron(state, params, action);
   }
 }
 

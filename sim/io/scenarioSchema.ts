@@ -74,6 +74,17 @@ const minerGroup = z
       .boolean()
       .default(false)
       .describe("these miners belong to the subnet's cabal (cabal validators weight only them)"),
+    entry: z
+      .object({
+        budget: tao('TAO the would-be miners have for registrations'),
+        cost_per_day: tao('a miner’s operating cost, TAO per day').default(0.5),
+        horizon_days: z.number().positive().default(30).describe('days over which entering must pay back'),
+        patience: z.number().int().min(1).default(3).describe('checks in a row below cost before a miner quits'),
+        every: duration.default(360).describe('how often entry and exit are reconsidered'),
+      })
+      .strict()
+      .optional()
+      .describe('miners register when expected earnings beat the burn plus cost, and quit when unprofitable'),
     drift: z
       .object({
         amplitude: z.number().min(0).describe('how far quality swings around its mean'),

@@ -1,0 +1,75 @@
+import { blockEmissionForIssuance } from '../economy/blockEmission.ts';
+import type { SubnetState } from '../economy/state.ts';
+import { normal, rngFor } from '../engine/rng.ts';
+import type { MinerRegistry } from './minerRegistry.ts';
+import type { Action, Agent } from './types.ts';
+
+export interface EntrantSpec {
+  readonly netuid: number;
+  readonly name: string;
+  /** Coldkey of the would-be miners (its balance pays registrations). */
+  readonly coldkey: string;
+  readonly miners: MinerRegistry;
+  readonly every: number;
+  /** Operating cost of a miner, TAO per day (rao), and the days over which entry must pay back. */
+  readonly costPerDayRao: bigint;
+  readonly horizonDays: number;
+  /** Checks in a row a miner may earn less than its cost before it stops serving. */
+  readonly patience: number;
+  readonly qualityMean: number;
+  readonly qualitySd: number;
+  readonly seed: number;
+}
+
+/** TAO per day a miner earning `share` of the subnet's miner emission would make, at the pool's price. */
+function taoPerDay(subnet: SubnetState, share: number): number {
+  const alphaPerBlock = Number(blockEmissionForIssuance(subnet.pool.alphaInRao + subnet.pool.alphaOutRao)) * 0.41;
+  const price = Number(subnet.pool.taoRao) / Math.max(1, Number(subnet.pool.alphaInRao));
+  return alphaPerBlock * 7200 * share * price;
+}
+
+/**
+ * Miners coming and going on one subnet. Every `every` blocks: a new miner registers when an average miner's
+ * earnings over the horizon beat the registration price plus its operating cost (it pays the burn; when the subnet
+ * is full, the chain prunes the lowest-emission uid); a miner whose earnings stayed below its cost for `patience`
+ * checks stops serving (its quality becomes 0 for validators, so it is pruned in time).
+ */
+export function minerEntrant(spec: EntrantSpec): Agent {
+  let joined = 0;
+  const losing = new Map<string, number>();
+  return {
+    id: spec.coldkey,
+    act(view): Action[] {
+      if ((view.block + 1) % spec.every !== 0) return [];
+      const subnet = view.subnets.find((s) => s.netuid === spec.netuid);
+      if (!subnet) return [];
+      const t = subnet.neurons;
+      const miners = spec.miners.minerUids(t.hotkeys);
+      const epochsPerDay = 7200 / Math.max(1, subnet.params.tempo);
+      const cost = Number(spec.costPerDayRao);
+      // Quitting: earnings from the last epoch's emission, per day, at the pool price.
+      const price = Number(subnet.pool.taoRao) / Math.max(1, Number(subnet.pool.alphaInRao));
+      for (const uid of miners) {
+        const h = t.hotkeys[uid]!;
+        const earns = Number(t.emissionRao[uid] ?? 0n) * epochsPerDay * price;
+        losing.set(h, earns < cost ? (losing.get(h) ?? 0) + 1 : 0);
+        const profile = spec.miners.profiles.get(h);
+        if (profile && !profile.quit && (losing.get(h) ?? 0) >= spec.patience) profile.quit = true;
+      }
+      // Entering: an average miner's share of the miner emission, over the horizon, against burn plus cost.
+      const expected = taoPerDay(subnet, 1 / (miners.length + 1)) * spec.horizonDays;
+      if (expected <= Number(subnet.burnRao) + cost * spec.horizonDays) return [];
+      const hotkey = `${spec.name}-new${++joined}`;
+      const q = spec.qualityMean + spec.qualitySd * normal(rngFor(spec.seed, 'entrant', spec.netuid, joined));
+      spec.miners.profiles.set(hotkey, {
+        base: Math.min(1, Math.max(1e-6, q)),
+        amplitude: 0,
+        period: 1,
+        phase: 0,
+        cabal: false,
+        quit: false,
+      });
+      return [{ kind: 'registerNeuron', coldkey: spec.coldkey, hotkey, netuid: spec.netuid }];
+    },
+  };
+}
