@@ -18,7 +18,9 @@ export type Action =
       readonly taoRao: bigint;
     }
   | ({ readonly kind: 'moveStake' } & MoveStakeTx)
-  | { readonly kind: 'registerNeuron'; readonly coldkey: string; readonly hotkey: string; readonly netuid: number };
+  | { readonly kind: 'registerNeuron'; readonly coldkey: string; readonly hotkey: string; readonly netuid: number }
+  | { readonly kind: 'registerSubnet'; readonly coldkey: string; readonly hotkey: string; readonly name: string }
+  | { readonly kind: 'startCall'; readonly coldkey: string; readonly netuid: number };
 
 /** An agent: a small policy from a read-only view of the chain to actions. */
 export interface Agent {

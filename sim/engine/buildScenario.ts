@@ -2,6 +2,7 @@ import { delegatorAgent } from '../agents/delegator.ts';
 import { demandAgent } from '../agents/demand.ts';
 import { minerEntrant } from '../agents/minerEntrant.ts';
 import { MinerRegistry } from '../agents/minerRegistry.ts';
+import { subnetOwnerAgent } from '../agents/subnetOwner.ts';
 import type { Agent } from '../agents/types.ts';
 import { validatorAgent } from '../agents/validator.ts';
 import { DEFAULT_CHAIN_PARAMS, genesisState, type SubnetSpec } from '../economy/genesis.ts';
@@ -215,6 +216,20 @@ export function buildScenario(file: ScenarioFile): Simulation {
       );
     }
   });
+  for (const owner of s.subnet_owners) {
+    const coldkey = `${owner.name}-founder`;
+    balances.set(coldkey, rao(owner.budget));
+    agentInfo.set(coldkey, { kind: 'subnet owner', netuid: null });
+    agents.push(
+      subnetOwnerAgent({
+        coldkey,
+        name: owner.name,
+        maxLockRao: rao(owner.max_lock),
+        from: block(owner.from),
+        params: chainParams(s),
+      }),
+    );
+  }
   const genesis = genesisState({
     subnets,
     rootStakes,

@@ -2,6 +2,7 @@ import type { Action, Agent } from '../agents/types.ts';
 import { addStake } from '../economy/ops/addStake.ts';
 import { moveStake } from '../economy/ops/moveStake.ts';
 import { registerNeuron } from '../economy/ops/registerNeuron.ts';
+import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
 import { setWeights } from '../economy/ops/setWeights.ts';
 import type { ChainParams, ChainState } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
@@ -18,6 +19,10 @@ function apply(state: ChainState, params: ChainParams, action: Action): ChainSta
       return moveStake(state, params, action);
     case 'registerNeuron':
       return registerNeuron(state, params, action);
+    case 'registerSubnet':
+      return registerSubnet(state, params, action);
+    case 'startCall':
+      return startCall(state, action);
   }
 }
 

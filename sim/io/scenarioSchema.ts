@@ -225,6 +225,19 @@ export const scenarioSchema = z
     subnets: z.array(subnet).min(1).describe('the subnets, netuid 1, 2, … in order (copies expand in place)'),
     delegators: z.array(delegatorGroup).default([]).describe('nominators who stake on validators through subnet pools'),
     events: z.array(event).default([]).describe('the timeline: what happens when'),
+    subnet_owners: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).describe('name of the subnet they will create'),
+            budget: tao('TAO they hold for the lock'),
+            max_lock: tao('they register once the network lock cost has fallen to this'),
+            from: duration.default(0).describe('not before this time'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('would-be owners who register new subnets when the lock cost allows'),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { auditBooks } from '../sim/economy/auditBooks.ts';
+import { buildScenario } from '../sim/engine/buildScenario.ts';
+import { runSimulation } from '../sim/engine/runSimulation.ts';
+import { loadScenario } from '../sim/io/loadScenario.ts';
+
+const text = `
+name: owners
+seed: 3
+duration: 5d
+chain: { issuance: 11000000, tao_weight: 0.18 }
+subnets:
+  - name: text
+    pool: { tao: 20000, alpha: 40000 }
+    validators: [{ count: 4, stake: 5000 }]
+    miners: { count: 10 }
+subnet_owners:
+  - { name: first, budget: 3000, max_lock: 1000, from: 10 }
+  - { name: second, budget: 3000, max_lock: 1500, from: 10 }
+`;
+
+describe('subnet owners', () => {
+  it('register when the lock cost allows: at the 1000 TAO minimum at once, then after the doubled cost decays', () => {
+    const sim = buildScenario(loadScenario(text, 'owners.yaml'));
+    const registeredAt = new Map<string, number>();
+    const end = runSimulation(
+      sim.genesis,
+      sim.params,
+      sim.agents,
+      sim.blocks,
+      (s) => {
+        for (const sub of s.subnets) if (!registeredAt.has(sub.name)) registeredAt.set(sub.name, sub.registeredAt);
+      },
+      sim.events,
+    );
+    // From block 10 on (acting after block 9): the first pays the 1000 TAO minimum at once. (At block 0 the chain
+    // would read the last lock block 0 as "never" and charge the minimum twice.)
+    expect(registeredAt.get('first')).toBe(9);
+    // The second lock costs 2000 TAO right after, falling 1000 TAO / 57 600 = 17 361 111 rao a block: it reaches
+    // 1500 TAO after 500 TAO / 17 361 111 rao = 28 800.0003 → 28 801 blocks, at block 9 + 28 801.
+    expect(registeredAt.get('second')).toBe(28_810);
+    const first = end.subnets.find((s) => s.name === 'first')!;
+    expect(first.firstEmissionBlock).toBe(11); // start_call the next block, emissions from the one after
+    expect(end.balances.get('first-founder')).toBe(2000n * 1_000_000_000n);
+    expect(auditBooks(end)).toEqual([]);
+  });
+});
