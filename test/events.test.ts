@@ -78,6 +78,16 @@ describe('scenario events', () => {
     expect(auditBooks(end)).toEqual([]);
   });
 
+  it('may be dated: an ISO date is counted in 12-second blocks from the start', () => {
+    const prices: number[] = [];
+    // start defaults to 2026-06-30T00:00:00Z; 02:00 is 600 blocks later.
+    run(scenario('  - { at: "2026-06-30T02:00:00Z", stake_shock: { subnet: image, fraction: 0.5 } }'), (s) =>
+      prices.push(price(s, 2)),
+    );
+    expect(prices[598]!).toBeGreaterThan(prices[599]! * 1.2);
+    expect(prices[597]! - prices[596]!).toBeGreaterThan(-1e-3);
+  });
+
   it('are validated: one action each, known subnet names', () => {
     const problems = (events: string) => {
       try {

@@ -160,7 +160,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
             e.validators_become &&
             e.validators_become.subnet === sub.name &&
             e.validators_become.group === groupIndex.get(hotkey)
-              ? [[block(e.at), e.validators_become.kind] as const]
+              ? [[eventBlock(s, e.at), e.validators_become.kind] as const]
               : [],
           ),
         }),
@@ -248,12 +248,20 @@ export function buildScenario(file: ScenarioFile): Simulation {
     adversarial,
     minerQuality,
     agentInfo,
-    events: scenarioEvents(s, block),
+    events: scenarioEvents(s),
   };
 }
 
 /** The scenario's timeline as engine events (validator kind changes are handled by the agents themselves). */
-function scenarioEvents(s: ScenarioFile, block: (d: number | string) => number): [number, ChainEvent][] {
+/** An event's block: an ISO date counts 12-second blocks from the scenario's start; anything else is an offset. */
+function eventBlock(s: ScenarioFile, at: number | string): number {
+  return typeof at === 'string' && at.includes('T')
+    ? Math.round((Date.parse(at) - Date.parse(s.start)) / 12_000)
+    : durationBlocks(at as ScenarioFile['duration']);
+}
+
+function scenarioEvents(s: ScenarioFile): [number, ChainEvent][] {
+  const block = (at: number | string): number => eventBlock(s, at);
   const netuid = (name: string): number => s.subnets.findIndex((x) => x.name === name) + 1;
   const out: [number, ChainEvent][] = [];
   for (const e of s.events) {

@@ -110,7 +110,11 @@ const delegatorGroup = z
 
 const event = z
   .object({
-    at: duration.describe('when, from the start of the run: blocks or 1d / 12h / …'),
+    at: z
+      .union([duration, z.string().datetime({ offset: true })])
+      .describe(
+        'when: blocks or 1d / 12h / … from the start of the run, or an ISO 8601 date (12 s blocks from `start`)',
+      ),
     set_subnet: z
       .object({
         subnet: z.string().describe('subnet name'),
