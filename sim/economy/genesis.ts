@@ -71,7 +71,7 @@ export interface SubnetSpec {
    * `SubnetMovingPrice` at genesis: 'spot' (default) = min(spot price, 1), as on a network that has run for months;
    * 'zero' = a subnet just created (its EMA then ramps up from 0 and it earns no share for a while, as on chain).
    */
-  readonly movingPrice?: 'spot' | 'zero';
+  readonly movingPrice?: 'spot' | 'zero' | number;
   /** Block emissions start (start_call); null = not started. Default: genesis block. */
   readonly firstEmissionBlock?: number | null;
 }
@@ -122,7 +122,12 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
     protocolAlphaRao: 0n,
     burnedAlphaRao: 0n,
     dustAlphaRao: 0n,
-    movingPriceI96F32: spec.movingPrice === 'zero' ? 0n : spotCappedI96F32(spec.poolTaoRao, spec.poolAlphaRao),
+    movingPriceI96F32:
+      spec.movingPrice === 'zero'
+        ? 0n
+        : typeof spec.movingPrice === 'number'
+          ? BigInt(Math.round(spec.movingPrice * 2 ** 32))
+          : spotCappedI96F32(spec.poolTaoRao, spec.poolAlphaRao),
     firstEmissionBlock: spec.firstEmissionBlock === undefined ? block : spec.firstEmissionBlock,
     pending: { serverRao: 0n, validatorRao: 0n, rootAlphaRao: 0n, ownerCutRao: 0n },
     // init_new_network staggers epochs: LastEpochBlock = now - (netuid % tempo).

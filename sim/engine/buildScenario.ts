@@ -189,6 +189,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
       ownerHotkey: owner,
       poolTaoRao: rao(sub.pool.tao),
       poolAlphaRao: rao(sub.pool.alpha),
+      ...(sub.pool.moving_price !== undefined && { movingPrice: sub.pool.moving_price }),
       neurons,
       params,
     };

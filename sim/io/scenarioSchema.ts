@@ -164,6 +164,7 @@ const subnet = z
           .min(0)
           .default(0)
           .describe('copies: pool TAO × exp(spread·N(0,1)), a heavy-tailed spread of sizes'),
+        moving_price: fraction('initial moving price (EMA) of the alpha price; default min(spot, 1)').optional(),
       })
       .strict()
       .describe('the subnet pool at the start; price = tao/alpha'),
