@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildScenario } from '../sim/engine/buildScenario.ts';
 import { loadScenario, ScenarioError } from '../sim/io/loadScenario.ts';
 import { runScenarioFile } from '../sim/io/runScenarioFile.ts';
 import { durationBlocks } from '../sim/io/scenarioSchema.ts';
@@ -48,6 +49,14 @@ describe('scenario files', () => {
         /subnets\[2\]\.miners\.count: the owner, validators and miners need 265 uids but max_allowed_uids is 256, got 260$/,
       ),
     ]);
+  });
+
+  it('start each subnet’s moving price at min(spot, 1) unless pool.moving_price says otherwise', () => {
+    const warm = buildScenario(loadScenario(baseline, 'x.yaml')).genesis.subnets;
+    // text: 60 000 TAO / 120 000 alpha = 0.5 → 2^31 as I96F32 bits.
+    expect(warm[0]!.movingPriceI96F32).toBe(1n << 31n);
+    const set = buildScenario(loadScenario(baseline, 'x.yaml', ['subnets[0].pool.moving_price=0.25'])).genesis.subnets;
+    expect(set[0]!.movingPriceI96F32).toBe(1n << 30n);
   });
 
   it('apply --set overrides before validating them', () => {
