@@ -129,7 +129,7 @@ program
     [] as string[],
   )
   .option('--out <dir>', 'output folder (default out/<scenario name>)')
-  .option('--quiet', 'no progress lines on stderr')
+  .option('--quiet', 'nothing on stderr but errors (no progress, no summary line)')
   .option('--report', 'also write report.html (charts) into the output folder')
   .option('--agents', 'also write agents.csv: per agent and sample, stake, earned and APY')
   .addHelpText(
@@ -175,9 +175,11 @@ program
         throw e;
       }
       if (opts.report) writeFileSync(`${dir}/report.html`, buildReport(readRun(dir)));
-      process.stderr.write(
-        `taosim: wrote ${dir}/network.csv, subnets.csv, summary.json${opts.report ? ', report.html' : ''}\n`,
-      );
+      if (!opts.quiet) {
+        process.stderr.write(
+          `taosim: wrote ${dir}/network.csv, subnets.csv, summary.json${opts.report ? ', report.html' : ''}\n`,
+        );
+      }
     },
   );
 
