@@ -6,8 +6,8 @@ import { colNormalize, type Matrix, matmulTranspose, normalize, type Row } from 
 export function matEma<T extends number | bigint>(a: Arith<T>, next: Matrix<T>, old: Matrix<T>, alpha: T): Matrix<T> {
   const n = next.length;
   const oneMinusAlpha = a.sub(a.one, alpha);
+  const acc = new Array<T>(n).fill(a.zero); // reused per row: every cell is read and reset below
   return next.map((row, i) => {
-    const acc = new Array<T>(n).fill(a.zero);
     for (let k = 0; k < row.cols.length; k++) {
       const j = row.cols[k]!;
       if (j < n) acc[j] = a.add(acc[j]!, a.mul(alpha, row.vals[k]!));
@@ -20,12 +20,14 @@ export function matEma<T extends number | bigint>(a: Arith<T>, next: Matrix<T>, 
       }
     }
     const out: Row<T> = { cols: [], vals: [] };
-    acc.forEach((v, j) => {
+    for (let j = 0; j < n; j++) {
+      const v = acc[j]!;
       if (v > a.zero) {
         out.cols.push(j);
         out.vals.push(v);
       }
-    });
+      acc[j] = a.zero;
+    }
     return out;
   });
 }

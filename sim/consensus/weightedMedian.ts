@@ -15,33 +15,40 @@ export function weightedMedian<T extends number | bigint>(
   lo: T,
   hi: T,
 ): T {
-  let current = partition;
+  // Index lists live in three reused buffers (current, lower, upper) that swap roles: same order semantics as the
+  // chain's vectors, without allocating per step.
+  let cur = Int32Array.from(partition);
+  let lower = new Int32Array(cur.length);
+  let upper = new Int32Array(cur.length);
+  let len = cur.length;
   const limit = partition.length;
   for (let iteration = 0; iteration <= limit; iteration++) {
-    const len = current.length;
     if (len === 0) return a.zero;
-    if (len === 1) return score[current[0]!] ?? a.zero;
-    const pivot = score[current[len >> 1]!] ?? a.zero;
-    const lower: number[] = [];
-    const upper: number[] = [];
+    if (len === 1) return score[cur[0]!] ?? a.zero;
+    const pivot = score[cur[len >> 1]!] ?? a.zero;
+    let nLower = 0;
+    let nUpper = 0;
     let loStake = a.zero;
     let hiStake = a.zero;
-    for (const idx of current) {
+    for (let k = 0; k < len; k++) {
+      const idx = cur[k]!;
       const s = score[idx] ?? a.zero;
       if (s === pivot) continue;
       if (s < pivot) {
         loStake = a.add(loStake, stake[idx] ?? a.zero);
-        lower.push(idx);
+        lower[nLower++] = idx;
       } else {
         hiStake = a.add(hiStake, stake[idx] ?? a.zero);
-        upper.push(idx);
+        upper[nUpper++] = idx;
       }
     }
-    if (minority < a.add(lo, loStake) && lower.length > 0) {
-      current = lower;
+    if (minority < a.add(lo, loStake) && nLower > 0) {
+      [cur, lower] = [lower, cur];
+      len = nLower;
       hi = a.add(lo, loStake);
-    } else if (a.sub(hi, hiStake) <= minority && upper.length > 0) {
-      current = upper;
+    } else if (a.sub(hi, hiStake) <= minority && nUpper > 0) {
+      [cur, upper] = [upper, cur];
+      len = nUpper;
       lo = a.sub(hi, hiStake);
     } else {
       return pivot;
