@@ -46,7 +46,7 @@ export const fixedArith: Arith<bigint> = {
   checkedMul: checkedMulOrZero,
   div: fixedDiv,
   satDiv,
-  e: 22802601n << 9n, // substrate_fixed transcendental.rs `E`: I9F23 bits widened to I32F32
+  e: 22802600n << 9n, // substrate_fixed `E` = consts::E (U2F126) >> 103 = floor(e·2^23) = 22802600, widened to I32F32
   toU16Proportion(x) {
     const v = fixedMul(x, U16_MAX_FIXED) >> FRAC;
     return v < 0n ? 0 : v > 65535n ? 65535 : Number(v);

@@ -22,7 +22,7 @@ export const floatArith: Arith<number> = {
   checkedMul: (a, b) => Math.floor(a * b * TWO_POW_32) / TWO_POW_32,
   div: (a, b) => (b === 0 ? 0 : Math.trunc((a / b) * TWO_POW_32) / TWO_POW_32),
   satDiv: (a, b) => Math.trunc((a / b) * TWO_POW_32) / TWO_POW_32,
-  e: 22802601 / 2 ** 23,
+  e: 22802600 / 2 ** 23, // floor(e·2^23)/2^23, as fixed.ts
   toU16Proportion(x) {
     const v = Math.floor(x * 65535);
     return v < 0 ? 0 : v > 65535 ? 65535 : v;
