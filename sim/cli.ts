@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { compareRuns } from '../analysis/compareRuns.ts';
 import { buildReport } from '../analysis/report/buildReport.ts';
 import { summarizeRun } from '../analysis/summarizeRun.ts';
 import { replayScenario } from './consensus/replay.ts';
-import { checkVectorFile, formatEpochJson } from './io/epochJson.ts';
+import { checkAgainstExpected, formatEpochJson } from './io/epochJson.ts';
 import { InputError } from './io/inputError.ts';
 import { ScenarioError } from './io/loadScenario.ts';
 import { parseJsonExact } from './io/parseJsonExact.ts';
@@ -43,25 +43,32 @@ program
   .description(
     'Deterministic simulator of the Bittensor (TAO) network economy, exact to the chain (subtensor 14bc6f9f).',
   )
-  .showHelpAfterError();
+  .showHelpAfterError('(add --help for usage and examples)')
+  // Before any .command(): subcommands inherit it, so a usage error (missing/unknown option) exits 2, not 1.
+  .exitOverride();
 
 program
   .command('epoch')
   .summary('run the Yuma consensus kernel on an epoch vector file')
   .description(
-    'Replay a multi-epoch vector (subtensor test-vector format, docs/vector-format.md) through the consensus\n' +
-      'kernel: bonds and validator permits carry over between epochs, as the chain stores them. Prints one JSON\n' +
-      'object {"epochs":[…]} with every epoch’s consensus, incentive, dividends, validator trust, emissions (rao),\n' +
-      'bonds, permits and active flags; with --check, compares each epoch with its "expected" values instead.',
+    'Replay a multi-epoch vector (subtensor test-vector format, docs/vector-format.md) through the consensus ' +
+      'kernel: bonds and validator permits carry over between epochs, as the chain stores them. Prints one JSON ' +
+      'object {"epochs":[…]} with every epoch’s consensus, incentive, dividends, validator trust, emissions (rao), ' +
+      'bonds, permits and active flags; with --check, prints a line per epoch comparing it with its "expected" ' +
+      'values instead.',
   )
   .requiredOption('--in <vector.json>', 'the vector file to replay')
-  .option('--out <result.json>', 'write the JSON result to this file instead of stdout')
+  .option('--out <result.json>', 'write the JSON result to this file (parent folders created) instead of stdout')
   .addOption(
     new Option('--mode <mode>', 'arithmetic: fixed = bit-exact I32F32 emulation, float = Float64 fast path')
       .choices(['fixed', 'float'])
       .default('fixed'),
   )
-  .option('--dense', "use the chain's test-only dense epoch (epoch_dense) instead of the production sparse one")
+  .option(
+    '--dense',
+    "use the chain's test-only dense epoch (epoch_dense) instead of the production sparse one (default: the " +
+      'file\'s "dense", else sparse)',
+  )
   .option(
     '--check',
     'compare with each epoch’s "expected" (the file’s tolerance); print a line per epoch; exit 1 on a mismatch',
@@ -74,30 +81,38 @@ program
       '  npx taosim epoch --in test/vectors/epoch_test_bonds.json --check',
       '  npx taosim epoch --in test/vectors/epoch_test_yuma_3_bonds_reset.json --out out/reset.json',
       '  npx taosim epoch --in test/vectors/epoch_test_10_graph.json --mode float --check',
+      '  npx taosim epoch --in test/vectors/epoch_test_yuma_3_kappa_moves_first.json --dense --check',
       '',
       'Exit codes: 0 ok, 1 a --check mismatch, 2 bad input (unreadable file, invalid JSON, a missing or',
-      'mistyped field, lengths that disagree with n, a uid or u16 out of range); nothing is written on error.',
+      'mistyped field, lengths that disagree with n, a uid or u16 out of range) or a bad option; nothing is',
+      'written on error.',
     ].join('\n'),
   )
   .action((opts: { in: string; out?: string; mode: 'fixed' | 'float'; dense?: boolean; check?: boolean }) => {
     const file = readInput(opts.in);
-    const results = replayScenario(file.scenario, opts.mode, opts.dense ?? file.scenario.dense);
+    const results = replayScenario(file.scenario, { mode: opts.mode, ...(opts.dense && { dense: true }) });
     let failed = false;
     if (opts.check) {
-      for (const c of checkVectorFile(file, results)) {
+      for (const c of checkAgainstExpected(file, results)) {
         const head = `epoch ${c.epoch} (block ${c.block}):`;
         if (!c.checked) process.stdout.write(`${head} nothing expected\n`);
-        else if (c.problems.length === 0) process.stdout.write(`${head} ok\n`);
+        else if (c.ok) process.stdout.write(`${head} ok\n`);
         else {
           failed = true;
-          process.stdout.write(`${head} MISMATCH\n${c.problems.map((p) => `  ${p}\n`).join('')}`);
+          process.stdout.write(`${head} MISMATCH\n${c.mismatches.map((p) => `  ${p}\n`).join('')}`);
         }
       }
     }
     const json = formatEpochJson(results);
     if (opts.out) {
-      mkdirSync(dirname(opts.out), { recursive: true });
-      writeFileSync(opts.out, json);
+      try {
+        mkdirSync(dirname(opts.out), { recursive: true });
+        writeFileSync(opts.out, json);
+      } catch (e) {
+        throw new UsageError(
+          `${opts.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
+      }
       process.stderr.write(`taosim: ${results.length} epochs (${opts.mode}) written to ${opts.out}\n`);
     } else if (!opts.check) {
       process.stdout.write(json);
@@ -246,5 +261,8 @@ try {
   if (e instanceof UsageError) {
     process.stderr.write(`taosim: ${e.message}\n`);
     process.exitCode = 2;
+  } else if (e instanceof CommanderError) {
+    // commander has printed its message (or the help); --help and --version are not errors
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
   } else throw e;
 }

@@ -28,7 +28,16 @@ describe('taosim epoch', () => {
       'active',
     ]);
     // test_bonds, block 3: validator 0's bond on miner 4 is 14582 (the chain's assert), rows sorted, zeros omitted.
-    expect((out.epochs[2]!.bonds as number[][][])[0]).toContainEqual([4, 14582]);
+    const bonds = out.epochs[2]!.bonds as [number, number][][];
+    expect(bonds).toHaveLength(8);
+    expect(bonds[0]).toContainEqual([4, 14582]);
+    for (const row of bonds) {
+      expect(row.map(([j]) => j)).toEqual(row.map(([j]) => j).sort((a, b) => a - b));
+      expect(row.every(([, v]) => v > 0)).toBe(true);
+    }
+    // permits go to the staked uids 0..3 (top-k by stake, zero stake excluded)
+    expect(out.epochs[0]!.new_validator_permits).toEqual([true, true, true, true, false, false, false, false]);
+    expect(r.stdout).toContain('"active":[true,');
   });
 
   it('checks a vector against the chain, a line per epoch, exit 0', () => {
@@ -56,7 +65,39 @@ describe('taosim epoch', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`taosim: ${bad}: scenario.block_at_registration: expected 8 entries (n), got 9\n`);
     expect(existsSync(out)).toBe(false);
-    expect(taosim('epoch', '--in', join(tmp, 'missing.json')).status).toBe(2);
+    const missing = taosim('epoch', '--in', join(tmp, 'missing.json'));
+    expect([missing.status, missing.stderr]).toEqual([
+      2,
+      `taosim: ${join(tmp, 'missing.json')}: cannot read (ENOENT)\n`,
+    ]);
+  });
+
+  it('refuses invalid JSON with its line and column, exit 2', () => {
+    const bad = join(tmp, 'invalid.json');
+    writeFileSync(bad, '{\n  "scenario": {"n": 3,}\n}');
+    const r = taosim('epoch', '--in', bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `taosim: ${bad}: invalid JSON: Expected double-quoted property name in JSON at position 24 (line 2, column 23)\n`,
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 2, not 1, on a usage error such as a missing --in or an unknown --mode', () => {
+    const noIn = taosim('epoch');
+    expect(noIn.status).toBe(2);
+    expect(noIn.stderr).toContain("required option '--in <vector.json>' not specified");
+    const badMode = taosim('epoch', '--in', 'test/vectors/epoch_test_bonds.json', '--mode', 'double');
+    expect(badMode.status).toBe(2);
+    expect(badMode.stderr).toContain('Allowed choices are fixed, float');
+  });
+
+  it('exits 2 when the result file cannot be written', () => {
+    const blocker = join(tmp, 'blocker');
+    writeFileSync(blocker, '');
+    const r = taosim('epoch', '--in', 'test/vectors/epoch_test_1_graph.json', '--out', join(blocker, 'r.json'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^taosim: .*blocker\/r\.json: cannot write \(\w+\)\n$/);
   });
 
   it('writes the result file with --out', () => {
@@ -74,5 +115,8 @@ describe('taosim epoch', () => {
     expect(r.stdout).toContain('--mode <mode>');
     expect(r.stdout.replace(/\s+/g, ' ')).toContain('default: "fixed"');
     expect(r.stdout).toContain('npx taosim epoch --in test/vectors/epoch_test_bonds.json --check');
+    for (const option of ['--in <vector.json>', '--out <result.json>', '--dense', '--check'])
+      expect(r.stdout).toContain(option);
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 a --check mismatch, 2 bad input');
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { replayScenario } from '../sim/consensus/replay.ts';
-import { checkVectorFile } from '../sim/io/epochJson.ts';
+import { checkAgainstExpected } from '../sim/io/epochJson.ts';
 import { parseJsonExact } from '../sim/io/parseJsonExact.ts';
 import { readVectorFile } from '../sim/io/vectorFile.ts';
 
@@ -25,9 +25,10 @@ describe('subtensor epoch vectors', () => {
     if (yuma3) variants.push(['fixed, dense', 'fixed', true]);
     for (const [label, mode, dense] of variants) {
       it(`${f} matches the chain (${label})`, () => {
-        const checks = checkVectorFile(file, replayScenario(file.scenario, mode, dense));
+        const checks = checkAgainstExpected(file, replayScenario(file.scenario, { mode, dense }));
         expect(checks.some((c) => c.checked)).toBe(true);
-        expect(checks.flatMap((c) => c.problems.map((p) => `epoch ${c.epoch}: ${p}`))).toEqual([]);
+        expect(checks.flatMap((c) => c.mismatches.map((p) => `epoch ${c.epoch}: ${p}`))).toEqual([]);
+        expect(checks.every((c) => c.ok)).toBe(true);
       });
     }
   }
@@ -39,7 +40,8 @@ describe('subtensor epoch vectors', () => {
       ...file,
       expected: file.expected.map((x, k) => (k === 2 ? { ...e, bondsAt: [[0, 4, 14583] as const] } : x)),
     };
-    const problems = checkVectorFile(tampered, replayScenario(file.scenario)).flatMap((c) => c.problems);
-    expect(problems).toEqual(['bonds[0][4] = 14582, expected 14583']);
+    const checks = checkAgainstExpected(tampered, replayScenario(file.scenario));
+    expect(checks.flatMap((c) => c.mismatches)).toEqual(['bonds[0][4] = 14582, expected 14583']);
+    expect(checks.map((c) => c.ok)).toEqual([true, true, false, true, true, true, true, true]);
   });
 });

@@ -1,7 +1,11 @@
 import { runEpoch } from './index.ts';
-import type { ArithmeticMode, EpochParams, EpochResult, SparseMatrixU16, SparseRowU16 } from './types.ts';
+import type { EpochOptions, EpochParams, EpochResult, SparseMatrixU16, SparseRowU16 } from './types.ts';
 
-/** One epoch of a multi-epoch vector scenario, with everything resolved (carried-over values filled in). */
+/**
+ * One epoch of a multi-epoch vector scenario (docs/vector-format.md), with everything resolved: hyperparameters, stake
+ * and registration blocks are the values in force at this epoch. The types live here, not in io/, so that consensus
+ * imports nothing from outside sim/consensus; io/vectorFile.ts builds them.
+ */
 export interface VectorEpoch {
   readonly currentBlock: number;
   readonly params: EpochParams;
@@ -12,15 +16,18 @@ export interface VectorEpoch {
   /** Rows set by this epoch's `weights` (other rows persist). */
   readonly weights: ReadonlyMap<number, SparseRowU16>;
   readonly lastUpdate: ReadonlyMap<number, number>;
+  /** Bonds column to clear before this epoch runs (only when `bondsResetEnabled`). */
   readonly resetBondsUid: number | null;
 }
 
 export interface VectorScenario {
   readonly n: number;
+  /** Validator permits and last weight-set blocks before the first epoch. */
   readonly initialPermits: readonly number[];
   readonly initialLastUpdate: readonly number[];
   readonly raoEmission: bigint;
   readonly ownerUid: number | null;
+  /** The file asks for the chain's test-only dense epoch (an explicit `options.dense` wins). */
   readonly dense: boolean;
   readonly epochs: readonly VectorEpoch[];
 }
@@ -36,10 +43,13 @@ function resetBonds(bonds: SparseMatrixU16, uid: number): SparseMatrixU16 {
 }
 
 /**
- * Replay a vector scenario through the kernel as the chain's tests do: weights and last_update accumulate, bonds and
- * validator permits carry over from each epoch's output, bonds reset (when enabled) runs before its epoch.
+ * Replay a vector scenario through the kernel as the chain's tests do, one result per epoch: weights and last_update
+ * accumulate, bonds and validator permits carry over from each epoch's output, bonds reset (when enabled) runs before
+ * its epoch. Stake in whole rao becomes raw I64F64 (rao << 64).
  */
-export function replayScenario(s: VectorScenario, mode: ArithmeticMode = 'fixed', dense = s.dense): EpochResult[] {
+export function replayScenario(s: VectorScenario, options: EpochOptions = {}): EpochResult[] {
+  const mode = options.mode ?? 'fixed';
+  const dense = options.dense ?? s.dense;
   const weights: SparseRowU16[] = Array.from({ length: s.n }, () => EMPTY);
   const lastUpdate = s.initialLastUpdate.slice();
   let bonds: SparseMatrixU16 = Array.from({ length: s.n }, () => EMPTY);

@@ -47,11 +47,19 @@ const outputOf = (r: EpochResult, key: OutputKey): ArrayLike<number | bigint> =>
     validator_emission: r.validatorEmission,
   })[key];
 
-/** Differences between one epoch's result and what the file expects (exact when tolerance is 0). */
-export function mismatches(r: EpochResult, e: Expected, tolerance: number): string[] {
+/**
+ * Differences between one epoch's result and what the file expects: integers (u16, u64 rao, bonds) within the tolerance,
+ * so exactly when it is 0 (or below 1); `dividends_float` compares u16/65535 with the tolerance. `stakeRao` (the epoch's stake) tells validators
+ * (stake > 0) from servers for `all_validators_like_uid` / `all_servers_like_uid`.
+ */
+export function mismatches(r: EpochResult, e: Expected, tolerance: number, stakeRao: readonly bigint[]): string[] {
   const out: string[] = [];
-  const near = (got: number | bigint, want: number | bigint): boolean =>
-    tolerance === 0 ? BigInt(got) === BigInt(want) : Math.abs(Number(got) - Number(want)) <= tolerance;
+  // every value compared here is an integer: compare as bigint, so u64 values above 2^53 stay exact
+  const slack = BigInt(Math.floor(tolerance));
+  const near = (got: number | bigint, want: number | bigint): boolean => {
+    const d = BigInt(got) - BigInt(want);
+    return (d < 0n ? -d : d) <= slack;
+  };
   for (const [key, want] of e.whole) {
     const got = outputOf(r, key);
     want.forEach((w, i) => {
@@ -68,13 +76,12 @@ export function mismatches(r: EpochResult, e: Expected, tolerance: number): stri
   }
   e.dividendsFloat?.forEach((w, i) => {
     const got = r.dividends[i]! / 65535;
+    // a float written with finitely many decimals never equals u16/65535 exactly: 1e-9 is the least tolerance
     if (Math.abs(got - w) > Math.max(tolerance, 1e-9)) out.push(`dividends[${i}] = ${got.toFixed(6)}, expected ${w}`);
   });
-  const likeUid = (uid: number | null, staked: boolean): void => {
+  const likeUid = (uid: number | null, validators: boolean): void => {
     if (uid === null) return;
-    const group = Array.from(r.stakeWeight, (s, i) => [s > 0, i] as const)
-      .filter(([s]) => s === staked)
-      .map(([, i]) => i);
+    const group = stakeRao.flatMap((s, i) => (s > 0n === validators ? [i] : []));
     for (const key of ['consensus_u16', 'incentive_u16', 'dividends_u16', 'validator_trust_u16', 'emission'] as const) {
       const got = outputOf(r, key);
       for (const i of group)
@@ -89,19 +96,18 @@ export function mismatches(r: EpochResult, e: Expected, tolerance: number): stri
 export interface EpochCheck {
   readonly epoch: number;
   readonly block: number;
+  /** false when the epoch states no `expected` (it is then ok). */
   readonly checked: boolean;
-  readonly problems: readonly string[];
+  readonly ok: boolean;
+  readonly mismatches: readonly string[];
 }
 
-/** Compare every epoch that states an `expected`. */
-export function checkVectorFile(file: VectorFile, results: readonly EpochResult[]): EpochCheck[] {
+/** Compare each epoch's result with the file's `expected` for it (see `mismatches`). */
+export function checkAgainstExpected(file: VectorFile, results: readonly EpochResult[]): EpochCheck[] {
   return results.map((r, k) => {
+    const epoch = file.scenario.epochs[k]!;
     const e = file.expected[k] ?? null;
-    return {
-      epoch: k,
-      block: file.scenario.epochs[k]!.currentBlock,
-      checked: e !== null,
-      problems: e ? mismatches(r, e, file.tolerance) : [],
-    };
+    const found = e ? mismatches(r, e, file.tolerance, epoch.stake) : [];
+    return { epoch: k, block: epoch.currentBlock, checked: e !== null, ok: found.length === 0, mismatches: found };
   });
 }

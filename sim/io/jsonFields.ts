@@ -7,12 +7,15 @@ export type JsonObject = { readonly [key: string]: unknown };
 const show = (v: unknown): string =>
   typeof v === 'bigint' ? `${v}` : v === undefined ? 'nothing' : (JSON.stringify(v)?.slice(0, 60) ?? String(v));
 
+/** `path.key`, or `key` at the top level (path ''). */
+export const fieldPath = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
 export function object(v: unknown, path: string, known?: readonly string[]): JsonObject {
   if (typeof v !== 'object' || v === null || Array.isArray(v))
     throw new InputError(path, `expected an object, got ${show(v)}`);
   if (known) {
     for (const key of Object.keys(v)) {
-      if (!known.includes(key)) throw new InputError(`${path}.${key}`, unknownKeyMessage(key, known));
+      if (!known.includes(key)) throw new InputError(fieldPath(path, key), unknownKeyMessage(key, known));
     }
   }
   return v as JsonObject;
