@@ -1,0 +1,201 @@
+import { colSums, loadBonds, matEma, matmulTranspose, yumaBonds } from './fastFloatBonds.ts';
+import { Csr, growF64, growU8 } from './fastFloatBuffers.ts';
+import { yuma3DividendsAndStore } from './fastFloatDividends.ts';
+import { matEmaLiquid } from './fastFloatLiquid.ts';
+import { consensusColumns, scoreMatrix, Voters } from './fastFloatMedian.ts';
+import { colMaxima, emissionShares, storeBonds, toRao, toU16 } from './fastFloatOutput.ts';
+import { normalizeStake, topkNonzero } from './fastFloatStake.ts';
+import { clipTrustRanks, interpolateRows, loadWeights } from './fastFloatWeights.ts';
+import { clipDelta, emaMerge, loadRawBonds, normalizeEma } from './fastFloatYuma.ts';
+import { yuma3Pass } from './fastFloatYuma3.ts';
+import type { EpochInput, EpochResult, SparseRowU16 } from './types.ts';
+
+// Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
+
+/*
+ * Module-level scratch (see fastFloatBuffers.ts): per-uid vectors and the epoch's sparse matrices in CSR form.
+ * Their contents never outlive a call; only the outputs are allocated per call.
+ */
+let stake = new Float64Array(0);
+let activeStake = new Float64Array(0);
+let reg = new Float64Array(0);
+let consensus = new Float64Array(0);
+let trust = new Float64Array(0);
+let incentive = new Float64Array(0);
+let dividends = new Float64Array(0);
+let server = new Float64Array(0);
+let validator = new Float64Array(0);
+let combined = new Float64Array(0);
+let sums = new Float64Array(0);
+let sumsOld = new Float64Array(0);
+let sumsDelta = new Float64Array(0);
+let colMax = new Float64Array(0);
+const voters = new Voters();
+let permits = new Uint8Array(0);
+const weights = new Csr();
+const clipped = new Csr();
+const interpolated = new Csr();
+const oldBonds = new Csr();
+const delta = new Csr();
+const ema = new Csr();
+
+/** `inplace_normalize`: x / Σx (truncated to the grid) unless Σx == 0. */
+function normalize(xs: Float64Array, n: number): void {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += xs[i]!;
+  if (s !== 0) for (let i = 0; i < n; i++) xs[i] = Math.trunc((xs[i]! / s) * 4294967296) / 4294967296;
+}
+
+/** The general path's clip (trust, ranks) and weights for bonds: W, clipped W, or their interpolation. */
+function weightsForBonds(ratio: number, n: number): Csr {
+  clipTrustRanks(weights, n, consensus, activeStake, clipped, trust, incentive);
+  if (ratio === 0) return weights;
+  if (ratio === 1) return clipped;
+  interpolateRows(weights, clipped, n, ratio, interpolated);
+  return interpolated;
+}
+
+function reserve(n: number): void {
+  stake = growF64(stake, n);
+  activeStake = growF64(activeStake, n);
+  reg = growF64(reg, n);
+  consensus = growF64(consensus, n);
+  trust = growF64(trust, n);
+  incentive = growF64(incentive, n);
+  dividends = growF64(dividends, n);
+  server = growF64(server, n);
+  validator = growF64(validator, n);
+  combined = growF64(combined, n);
+  sums = growF64(sums, n);
+  sumsOld = growF64(sumsOld, n);
+  sumsDelta = growF64(sumsDelta, n);
+  colMax = growF64(colMax, n);
+  permits = growU8(permits, n);
+}
+
+/**
+ * The sparse (production) epoch in float mode, specialised: the same values, bit for bit, as
+ * `runEpoch(input, { mode: 'float' })` — every grid operation of floatArith done inline in the generic path's
+ * order — on typed arrays and CSR matrices instead of the generic `Arith` over arrays of rows.
+ */
+export function fastFloatEpoch(input: EpochInput): EpochResult {
+  const n = input.n;
+  const p = input.params;
+  const ownerUid = input.ownerUid;
+  const owner = ownerUid !== null && ownerUid >= 0 && ownerUid < n ? ownerUid : -1;
+  reserve(n);
+
+  // Outputs: views of one buffer (u64 vectors first, for alignment).
+  const buffer = new ArrayBuffer(36 * n);
+  const serverEmission = new BigUint64Array(buffer, 0, n);
+  const validatorEmission = new BigUint64Array(buffer, 8 * n, n);
+  const emission = new BigUint64Array(buffer, 16 * n, n);
+  const stakeWeight = new Uint16Array(buffer, 24 * n, n);
+  const consensusU16 = new Uint16Array(buffer, 26 * n, n);
+  const incentiveU16 = new Uint16Array(buffer, 28 * n, n);
+  const dividendsU16 = new Uint16Array(buffer, 30 * n, n);
+  const trustU16 = new Uint16Array(buffer, 32 * n, n);
+  const active = new Uint8Array(buffer, 34 * n, n);
+  const newPermits = new Uint8Array(buffer, 35 * n, n);
+
+  const lastUpdate = input.lastUpdate;
+  const registered = input.blockAtRegistration;
+  for (let i = 0; i < n; i++) {
+    active[i] = lastUpdate[i]! + p.activityCutoff < input.currentBlock ? 0 : 1;
+    reg[i] = registered[i]!;
+    permits[i] = input.validatorPermits[i] ? 1 : 0;
+  }
+
+  normalizeStake(input, owner, stake);
+  topkNonzero(stake, n, p.maxAllowedValidators, newPermits);
+  if (owner >= 0) {
+    permits[owner] = 1;
+    newPermits[owner] = 1;
+  }
+  for (let i = 0; i < n; i++) activeStake[i] = active[i] && permits[i] ? stake[i]! : 0;
+  normalize(activeStake, n);
+
+  voters.build(activeStake, n);
+  const scores = scoreMatrix(n, voters.count);
+  const rowsSorted = loadWeights(input, permits, owner, reg, weights, voters, scores);
+  consensusColumns(scores, n, voters, p.kappa / 65535, consensus);
+
+  // Bonds and dividends: the fused kernels when every weights and bonds row is strictly increasing (as the chain and
+  // the epoch store them) and the bonds penalty is 0 or 1; otherwise the general kernels, step by step.
+  const ratio = p.bondsPenalty / 65535;
+  const fused = rowsSorted && (ratio === 0 || ratio === 1);
+  const lastTempo =
+    input.lastMechanismStepBlock === 0 ? Math.max(0, input.currentBlock - p.tempo) : input.lastMechanismStepBlock + 1;
+  const alpha = 1 - p.bondsMovingAverage / 1_000_000;
+  let bonds: SparseRowU16[];
+  if (p.yuma3Enabled) {
+    let anyConsensus = false;
+    for (let j = 0; j < n; j++) if (consensus[j] !== 0) anyConsensus = true;
+    const liquid = p.liquidAlphaEnabled && anyConsensus;
+    const low = p.alphaLow / 65535;
+    const high = p.alphaHigh / 65535;
+    const pass = {
+      n,
+      bonds: input.bonds,
+      lastTempo,
+      reg,
+      consensus,
+      activeStake,
+      clippedForBonds: ratio === 1 ? 1 : 0,
+      liquid,
+      alpha,
+      low,
+      high,
+      steepness: p.alphaSigmoidSteepness,
+    };
+    if (!(fused && yuma3Pass(pass, weights, trust, incentive, ema, sums))) {
+      const forBonds = weightsForBonds(ratio, n);
+      loadBonds(input, lastTempo, reg, true, oldBonds);
+      if (liquid) matEmaLiquid(forBonds, oldBonds, n, consensus, low, high, p.alphaSigmoidSteepness, ema);
+      else matEma(forBonds, oldBonds, n, alpha, ema);
+      colSums(ema, n, sums);
+    }
+    normalize(incentive, n);
+    bonds = yuma3DividendsAndStore(ema, n, sums, incentive, activeStake, newPermits, dividends);
+  } else {
+    if (fused && loadRawBonds(input, lastTempo, reg, oldBonds, sumsOld)) {
+      clipDelta(weights, n, consensus, activeStake, ratio === 1, trust, incentive, delta, sumsDelta);
+      emaMerge(delta, sumsDelta, oldBonds, sumsOld, n, alpha, ema, sums);
+      normalize(incentive, n);
+      normalizeEma(ema, n, sums, incentive, dividends, colMax);
+    } else {
+      const forBonds = weightsForBonds(ratio, n);
+      normalize(incentive, n);
+      loadBonds(input, lastTempo, reg, false, oldBonds);
+      yumaBonds(forBonds, oldBonds, n, activeStake, alpha, delta, ema, sums);
+      matmulTranspose(ema, n, incentive, dividends);
+      colMaxima(ema, n, colMax);
+    }
+    normalize(dividends, n);
+    bonds = storeBonds(ema, n, newPermits, colMax);
+  }
+
+  emissionShares(n, incentive, dividends, stake, activeStake, server, validator, combined);
+  toRao(server, n, input.raoEmission, serverEmission);
+  toRao(validator, n, input.raoEmission, validatorEmission);
+  toRao(combined, n, input.raoEmission, emission);
+  toU16(stake, n, stakeWeight);
+  toU16(consensus, n, consensusU16);
+  toU16(incentive, n, incentiveU16);
+  toU16(dividends, n, dividendsU16);
+  toU16(trust, n, trustU16);
+
+  return {
+    active,
+    stakeWeight,
+    consensus: consensusU16,
+    incentive: incentiveU16,
+    dividends: dividendsU16,
+    validatorTrust: trustU16,
+    serverEmission,
+    validatorEmission,
+    emission,
+    newValidatorPermits: newPermits,
+    bonds,
+  };
+}

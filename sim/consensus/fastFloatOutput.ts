@@ -1,0 +1,132 @@
+import type { Csr } from './fastFloatBuffers.ts';
+import type { SparseRowU16 } from './types.ts';
+
+// Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
+
+/** `fixed_proportion_to_u16` as floatArith.toU16Proportion. */
+export function toU16(xs: Float64Array, n: number, out: Uint16Array): void {
+  for (let i = 0; i < n; i++) {
+    const v = Math.floor(xs[i]! * 65535);
+    out[i] = v < 0 ? 0 : v > 65535 ? 65535 : v;
+  }
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+const TWO_POW_52 = 1n << 52n;
+
+/**
+ * floatArith.toRao: floor(floor(x·2^32) · rao / 2^32) as u64. With k = floor(x·2^32) < 2^33 and rao < 2^52 the
+ * product is formed exactly in doubles from 16/32-bit pieces (every partial product < 2^53, the result < 2^53);
+ * otherwise in bigint as the generic path does.
+ */
+export function toRao(xs: Float64Array, n: number, rao: bigint, out: BigUint64Array): void {
+  const small = rao >= 0n && rao < TWO_POW_52;
+  const r = Number(rao);
+  const rh = Math.floor(r / 4294967296);
+  const rl = r - rh * 4294967296;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]!;
+    if (!(x > 0)) {
+      out[i] = 0n;
+      continue;
+    }
+    const k = Math.floor(x * 4294967296);
+    if (small && k < 8589934592) {
+      const kh = Math.floor(k / 65536);
+      const kl = k - kh * 65536;
+      const a = kh * rl;
+      const ah = Math.floor(a / 65536);
+      const al = a - ah * 65536;
+      out[i] = BigInt(k * rh + ah + Math.floor((al * 65536 + kl * rl) / 4294967296));
+    } else {
+      const v = (BigInt(k) * rao) >> 32n;
+      out[i] = v > U64_MAX ? U64_MAX : v;
+    }
+  }
+}
+
+/**
+ * Emission shares (epoch.ts "Emission"): incentive + dividends, by their sum, or when that is zero all to
+ * validators by active stake (by stake when no active stake). Writes the server, validator and combined shares.
+ */
+export function emissionShares(
+  n: number,
+  incentive: Float64Array,
+  dividends: Float64Array,
+  stake: Float64Array,
+  activeStake: Float64Array,
+  server: Float64Array,
+  validator: Float64Array,
+  combined: Float64Array,
+): void {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const c = incentive[i]! + dividends[i]!;
+    combined[i] = c;
+    total += c;
+  }
+  if (total !== 0) {
+    for (let i = 0; i < n; i++) {
+      server[i] = Math.trunc((incentive[i]! / total) * 4294967296) / 4294967296;
+      validator[i] = Math.trunc((dividends[i]! / total) * 4294967296) / 4294967296;
+      combined[i] = Math.trunc((combined[i]! / total) * 4294967296) / 4294967296;
+    }
+    return;
+  }
+  let active = 0;
+  for (let i = 0; i < n; i++) active += activeStake[i]!;
+  const by = active === 0 ? stake : activeStake;
+  server.set(incentive.subarray(0, n));
+  validator.set(by.subarray(0, n));
+  combined.set(by.subarray(0, n));
+}
+
+export const EMPTY_ROW: SparseRowU16 = { cols: new Uint16Array(0), vals: new Uint16Array(0) };
+
+/**
+ * The bonds storage after the sparse epoch: rows of uids with a new permit as (col, floor(x·65535)), with the
+ * values first divided by their column's maximum when `colMax` is given (original Yuma's col-max upscale); every
+ * other row empty. The rows are views of one buffer per call.
+ */
+export function storeBonds(m: Csr, n: number, newPermits: Uint8Array, colMax: Float64Array | null): SparseRowU16[] {
+  const { start, col, val } = m;
+  let size = 0;
+  for (let i = 0; i < n; i++) if (newPermits[i]) size += start[i + 1]! - start[i]!;
+  const buf = new Uint16Array(2 * size);
+  const rows: SparseRowU16[] = [];
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const s = start[i]!;
+    const len = start[i + 1]! - s;
+    if (!newPermits[i]) {
+      rows.push(EMPTY_ROW);
+      continue;
+    }
+    for (let k = 0; k < len; k++) {
+      const j = col[s + k]!;
+      let x = val[s + k]!;
+      if (colMax !== null) {
+        const d = colMax[j]!;
+        if (d !== 0) x = Math.trunc((x / d) * 4294967296) / 4294967296;
+      }
+      const v = Math.floor(x * 65535);
+      buf[at + k] = j;
+      buf[size + at + k] = v < 0 ? 0 : v > 65535 ? 65535 : v;
+    }
+    rows.push({ cols: buf.subarray(at, at + len), vals: buf.subarray(size + at, size + at + len) });
+    at += len;
+  }
+  return rows;
+}
+
+/** Column maxima as `columnFold` with `acc < v ? v : acc` from 0. */
+export function colMaxima(m: Csr, n: number, out: Float64Array): void {
+  out.fill(0, 0, n);
+  const { col, val } = m;
+  const end = m.start[n]!;
+  for (let e = 0; e < end; e++) {
+    const j = col[e]!;
+    const v = val[e]!;
+    if (out[j]! < v) out[j] = v;
+  }
+}

@@ -1,0 +1,74 @@
+import { growF64 } from './fastFloatBuffers.ts';
+import type { EpochInput } from './types.ts';
+
+// Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
+
+/**
+ * Stake as `floatArith.normalizeStake64` computes it from the epoch's filtered stake: below-threshold stake zeroed
+ * (the owner exempt), the sum of the doubles taken in uid order, each value put on the grid by floor((v/sum)·2^32).
+ * `(s >> 64) < threshold` is tested as `s < threshold << 64` (the same for a floor shift and an integer threshold).
+ */
+export function normalizeStake(input: EpochInput, owner: number, out: Float64Array): void {
+  const n = input.n;
+  const stake = input.stake;
+  const limit = input.params.stakeThreshold << 64n;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const s = stake[i] ?? 0n;
+    const v = i !== owner && s < limit ? 0 : Number(s) / 1.8446744073709552e19;
+    out[i] = v;
+    sum += v;
+  }
+  if (sum !== 0) for (let i = 0; i < n; i++) out[i] = Math.floor((out[i]! / sum) * 4294967296) / 4294967296;
+}
+
+let keys = new Float64Array(0);
+
+/**
+ * `is_topk_nonzero` as permits.ts: non-zero stake, then the n−k smallest (stake, uid) pairs cleared. Zero stakes
+ * sort first, so when they fill the n−k cleared places nothing else changes; otherwise the non-zero stakes (grid
+ * values, stake·2^32 an integer) are sorted as the exact keys stake·2^32·n + uid with the native numeric sort.
+ */
+export function topkNonzero(stake: Float64Array, n: number, k: number, permit: Uint8Array): void {
+  let zeros = 0;
+  let plain = true;
+  for (let i = 0; i < n; i++) {
+    const s = stake[i]!;
+    if (s !== 0) {
+      permit[i] = 1;
+      const units = s * 4294967296;
+      if (!(s > 0) || units !== Math.floor(units) || units * n >= 2 ** 52) plain = false;
+    } else {
+      permit[i] = 0;
+      zeros++;
+    }
+  }
+  if (n < k) return;
+  const drop = n - k;
+  if (drop <= zeros && plain) return;
+  if (!plain) {
+    generalTopk(stake, n, drop, permit);
+    return;
+  }
+  keys = growF64(keys, n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const s = stake[i]!;
+    if (s !== 0) keys[m++] = s * 4294967296 * n + i;
+  }
+  const sorted = keys.subarray(0, m).sort();
+  for (let r = 0; r < drop - zeros; r++) {
+    const key = sorted[r]!;
+    permit[key - Math.floor(key / n) * n] = 0;
+  }
+}
+
+/** The generic algorithm (stable ascending sort by stake, ties by uid), for stakes off the grid. */
+function generalTopk(stake: Float64Array, n: number, drop: number, permit: Uint8Array): void {
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => {
+    const sx = stake[x]!;
+    const sy = stake[y]!;
+    return sx < sy ? -1 : sx > sy ? 1 : x - y;
+  });
+  for (let r = 0; r < drop; r++) permit[order[r]!] = 0;
+}

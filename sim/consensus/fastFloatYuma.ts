@@ -1,0 +1,187 @@
+import type { Csr } from './fastFloatBuffers.ts';
+import type { EpochInput } from './types.ts';
+
+// Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
+
+/**
+ * Original Yuma's stored bonds as raw u16 values (bonds to uids registered at or after `lastTempo` dropped) with
+ * their column sums (integers: exact). Returns whether every filtered row is strictly increasing.
+ */
+export function loadRawBonds(
+  input: EpochInput,
+  lastTempo: number,
+  reg: Float64Array,
+  out: Csr,
+  colSum: Float64Array,
+): boolean {
+  const n = input.n;
+  const rows = input.bonds;
+  let cap = 0;
+  for (let i = 0; i < n; i++) cap += rows[i]?.cols.length ?? 0;
+  out.reserve(n, cap);
+  colSum.fill(0, 0, n);
+  const { start, col, val } = out;
+  let nnz = 0;
+  let unsorted = 0;
+  for (let i = 0; i < n; i++) {
+    start[i] = nnz;
+    const r = rows[i];
+    if (!r) continue;
+    const rc = r.cols;
+    const rv = r.vals;
+    let prev = -1;
+    for (let k = 0; k < rc.length; k++) {
+      const j = rc[k]!;
+      if (j >= n || lastTempo <= reg[j]!) continue;
+      const v = rv[k]!;
+      col[nnz] = j;
+      val[nnz++] = v;
+      colSum[j] = colSum[j]! + v;
+      unsorted |= +(j <= prev);
+      prev = j;
+    }
+  }
+  start[n] = nnz;
+  return unsorted === 0;
+}
+
+/**
+ * `col_clip_sparse` with validator trust and ranks (as clipTrustRanks), and ΔB = Wb∘S (Wb the clipped weights or
+ * the weights) into `delta` with its column sums. Sums of grid values: exact in any order.
+ */
+export function clipDelta(
+  w: Csr,
+  n: number,
+  consensus: Float64Array,
+  activeStake: Float64Array,
+  clippedForBonds: boolean,
+  trust: Float64Array,
+  ranks: Float64Array,
+  delta: Csr,
+  colSum: Float64Array,
+): void {
+  const { start, col, val } = w;
+  delta.reserve(n, start[n]!);
+  const dStart = delta.start;
+  const dCol = delta.col;
+  const dVal = delta.val;
+  ranks.fill(0, 0, n);
+  colSum.fill(0, 0, n);
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    dStart[i] = nnz;
+    const scale = activeStake[i]!;
+    let t0 = 0;
+    let t1 = 0;
+    const end = start[i + 1]!;
+    for (let q = start[i]!; q < end; q++) {
+      const j = col[q]!;
+      const v = val[q]!;
+      const th = consensus[j]!;
+      const m = +(th < v);
+      const removed = m === 1 && !(th > 0);
+      const x = th * m + v * (1 - m);
+      let d = 0;
+      if (!removed) {
+        if (q & 1) t1 += x;
+        else t0 += x;
+        d = Math.floor(scale * x * 4294967296) / 4294967296;
+        ranks[j] = ranks[j]! + d;
+        if (!clippedForBonds) d = Math.floor(v * scale * 4294967296) / 4294967296;
+      } else if (clippedForBonds) continue;
+      else d = Math.floor(v * scale * 4294967296) / 4294967296;
+      dCol[nnz] = j;
+      dVal[nnz++] = d;
+      colSum[j] = colSum[j]! + d;
+    }
+    trust[i] = t0 + t1;
+  }
+  dStart[n] = nnz;
+}
+
+/**
+ * `mat_ema_sparse(colNormalize(ΔB), colNormalize(B), α)` with both normalisations applied on the fly, as a merge of
+ * the two (strictly increasing) rows; the result's column sums into `colSumE`.
+ */
+export function emaMerge(
+  delta: Csr,
+  colSumD: Float64Array,
+  old: Csr,
+  colSumB: Float64Array,
+  n: number,
+  alpha: number,
+  ema: Csr,
+  colSumE: Float64Array,
+): void {
+  const rest = 1 - alpha;
+  ema.reserve(n, delta.start[n]! + old.start[n]!);
+  const { col: dc, val: dv } = delta;
+  const { col: bc, val: bv } = old;
+  const oStart = ema.start;
+  const oCol = ema.col;
+  const oVal = ema.val;
+  colSumE.fill(0, 0, n);
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    oStart[i] = nnz;
+    let p = delta.start[i]!;
+    const pe = delta.start[i + 1]!;
+    let q = old.start[i]!;
+    const qe = old.start[i + 1]!;
+    while (p < pe || q < qe) {
+      const jd = p < pe ? dc[p]! : 0x7fffffff;
+      const jb = q < qe ? bc[q]! : 0x7fffffff;
+      const j = jd < jb ? jd : jb;
+      let v = 0;
+      if (jd === j) {
+        const s = colSumD[j]!;
+        const x = s !== 0 ? Math.trunc((dv[p]! / s) * 4294967296) / 4294967296 : dv[p]!;
+        v = Math.floor(alpha * x * 4294967296) / 4294967296;
+        p++;
+      }
+      if (jb === j) {
+        const s = colSumB[j]!;
+        const x = s !== 0 ? Math.trunc((bv[q]! / s) * 4294967296) / 4294967296 : bv[q]!;
+        v = v + Math.floor(rest * x * 4294967296) / 4294967296;
+        q++;
+      }
+      if (v > 0) {
+        oCol[nnz] = j;
+        oVal[nnz++] = v;
+        colSumE[j] = colSumE[j]! + v;
+      }
+    }
+  }
+  oStart[n] = nnz;
+}
+
+/** Column-normalise the EMA bonds in place; dividends Σ_j I_j·B̂_ij (not yet normalised); column maxima of B̂. */
+export function normalizeEma(
+  ema: Csr,
+  n: number,
+  colSum: Float64Array,
+  incentive: Float64Array,
+  dividends: Float64Array,
+  colMax: Float64Array,
+): void {
+  const { start, col, val } = ema;
+  colMax.fill(0, 0, n);
+  for (let i = 0; i < n; i++) {
+    let s0 = 0;
+    let s1 = 0;
+    const end = start[i + 1]!;
+    for (let q = start[i]!; q < end; q++) {
+      const j = col[q]!;
+      const s = colSum[j]!;
+      const x = s !== 0 ? Math.trunc((val[q]! / s) * 4294967296) / 4294967296 : val[q]!;
+      val[q] = x;
+      const term = Math.floor(incentive[j]! * x * 4294967296) / 4294967296;
+      if (q & 1) s1 += term;
+      else s0 += term;
+      const cm = colMax[j]!;
+      const up = +(cm < x);
+      colMax[j] = x * up + cm * (1 - up);
+    }
+    dividends[i] = s0 + s1;
+  }
+}

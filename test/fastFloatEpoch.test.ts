@@ -1,0 +1,308 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fastFloatEpoch } from '../sim/consensus/fastFloatEpoch.ts';
+import { genericFloatEpoch } from '../sim/consensus/index.ts';
+import type { EpochInput, EpochResult, SparseMatrixU16, SparseRowU16 } from '../sim/consensus/types.ts';
+import { parseJsonExact } from '../sim/io/parseJsonExact.ts';
+import { readVectorFile } from '../sim/io/vectorFile.ts';
+import { subnetArbitrary } from './support/subnetArbitrary.ts';
+
+// The specialised float epoch must reproduce the generic float path bit for bit: every output field, the bonds rows
+// with the same columns, values and order.
+const generic = (input: EpochInput): EpochResult => genericFloatEpoch(input);
+
+/** Every field as plain arrays (typed-array views compare like fresh arrays), with each field's array type. */
+function plain(r: EpochResult) {
+  const vec = (xs: Uint8Array | Uint16Array | BigUint64Array) =>
+    [xs.constructor.name, Array.from(xs as ArrayLike<number | bigint>)] as const;
+  return {
+    active: vec(r.active),
+    stakeWeight: vec(r.stakeWeight),
+    consensus: vec(r.consensus),
+    incentive: vec(r.incentive),
+    dividends: vec(r.dividends),
+    validatorTrust: vec(r.validatorTrust),
+    serverEmission: vec(r.serverEmission),
+    validatorEmission: vec(r.validatorEmission),
+    emission: vec(r.emission),
+    newValidatorPermits: vec(r.newValidatorPermits),
+    bonds: r.bonds.map((row) => [vec(row.cols), vec(row.vals)]),
+  };
+}
+
+function expectSame(input: EpochInput): EpochResult {
+  const expected = generic(input);
+  expect(plain(fastFloatEpoch(input))).toEqual(plain(expected));
+  return expected;
+}
+
+const row = (cols: number[], vals: number[]): SparseRowU16 => ({
+  cols: Uint16Array.from(cols),
+  vals: Uint16Array.from(vals),
+});
+
+/** A row in another storage order (the chain keeps sorted rows; the epoch must still read others like the chain). */
+function permuted(r: SparseRowU16 | undefined, order: readonly number[]): SparseRowU16 {
+  if (!r || r.cols.length === 0) return row([], []);
+  const idx = Array.from(r.cols, (_, k) => k).sort(
+    (a, b) => (order[a % order.length] ?? 0) - (order[b % order.length] ?? 0),
+  );
+  return row(
+    idx.map((k) => r.cols[k]!),
+    idx.map((k) => r.vals[k]!),
+  );
+}
+
+/** Random subnets with the options the plain arbitrary leaves at their defaults. */
+const variedSubnet = subnetArbitrary().chain((input) =>
+  fc
+    .record({
+      commitReveal: fc.boolean(),
+      commits: fc.array(fc.oneof(fc.constant(Number.POSITIVE_INFINITY), fc.integer({ min: 0, max: 10_000 })), {
+        minLength: input.n,
+        maxLength: input.n,
+      }),
+      threshold: fc.oneof(fc.constant(0n), fc.bigInt(1n, 1n << 50n), fc.constantFrom(1_000_000_000n, 2_000_000_000n)),
+      bondsPenalty: fc.oneof(fc.constant(input.params.bondsPenalty), fc.integer({ min: 1, max: 65534 })),
+      lastMechanismStepBlock: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10_000 })),
+      owner: fc.option(fc.nat({ max: input.n - 1 }), { nil: null }),
+      // Majority extremes (where the median's comparisons can meet the stake sums exactly), and steepness around the
+      // exponent bound of exp_safe's shortcut (|x| = 8 at 1600 for combined 0).
+      kappa: fc.oneof(fc.constant(input.params.kappa), fc.constantFrom(0, 1, 65534, 65535)),
+      steepness: fc.oneof(
+        fc.constant(input.params.alphaSigmoidSteepness),
+        fc.constantFrom(200, -200, 1599, 1600, 1601, 1700, -1600, -1700, 2000, 4000, -32768, 32767),
+      ),
+    })
+    .map(
+      (o): EpochInput => ({
+        ...input,
+        params: {
+          ...input.params,
+          commitRevealEnabled: o.commitReveal,
+          stakeThreshold: o.threshold,
+          bondsPenalty: o.bondsPenalty,
+          kappa: o.kappa,
+          alphaSigmoidSteepness: o.steepness,
+        },
+        commitBlocks: o.commits,
+        lastMechanismStepBlock: o.lastMechanismStepBlock,
+        ownerUid: o.owner,
+      }),
+    ),
+);
+
+/** The same subnet with weight and bonds rows stored unsorted, or with a repeated column (at the end, or adjacent). */
+const disorderedSubnet = subnetArbitrary().chain((input) => {
+  const dup = fc.constantFrom('none', 'appended', 'adjacent');
+  return fc
+    .record({ order: fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), at: fc.nat(), shuffleW: fc.boolean() })
+    .chain((o) => fc.record({ shuffleB: fc.boolean(), dupW: dup, dupB: dup }).map((d) => ({ ...o, ...d })))
+    .map(({ order, at, shuffleW, shuffleB, dupW, dupB }): EpochInput => {
+      const change = (m: SparseMatrixU16, shuffle: boolean, duplicate: string): SparseRowU16[] =>
+        m.map((r0) => {
+          const r = shuffle ? permuted(r0, order) : (r0 ?? row([], []));
+          if (duplicate === 'none' || r.cols.length === 0) return r;
+          const cols = Array.from(r.cols);
+          const vals = Array.from(r.vals);
+          if (duplicate === 'appended') return row([...cols, cols[0]!], [...vals, vals.at(-1)!]);
+          const k = at % cols.length; // the row stays ascending, not strictly
+          cols.splice(k + 1, 0, cols[k]!);
+          vals.splice(k + 1, 0, (vals[k]! + 12_345) % 65_536);
+          return row(cols, vals);
+        });
+      return { ...input, weights: change(input.weights, shuffleW, dupW), bonds: change(input.bonds, shuffleB, dupB) };
+    });
+});
+
+describe('fastFloatEpoch', () => {
+  it('equals the generic float epoch on random subnets (Yuma and Yuma3, liquid alpha, ties, sizes 1–256)', () => {
+    fc.assert(fc.property(subnetArbitrary(), (input) => void expectSame(input)));
+  });
+
+  it('equals it with the owner uid, commit-reveal, a stake threshold, 0 < bonds penalty < 1 and a last step block', () => {
+    fc.assert(fc.property(variedSubnet, (input) => void expectSame(input)));
+  });
+
+  it('equals it on unsorted weight and bonds rows and rows with a repeated column', () => {
+    fc.assert(
+      fc.property(disorderedSubnet, (input) => void expectSame(input)),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads repeated and reversed stored rows like the generic path (each EMA variant)', () => {
+    const repeated = (r: SparseRowU16): SparseRowU16 => {
+      if (r.cols.length < 2) return r;
+      const cols = Array.from(r.cols);
+      const vals = Array.from(r.vals);
+      cols.splice(1, 0, cols[0]!);
+      vals.splice(1, 0, (vals[0]! + 12_345) % 65_536);
+      return row(cols, vals);
+    };
+    const reversed = (r: SparseRowU16): SparseRowU16 => row(Array.from(r.cols).reverse(), Array.from(r.vals).reverse());
+    for (const yuma3 of [false, true]) {
+      for (const liquid of [false, true]) {
+        const x = benchLike(4, 8, yuma3);
+        const params = { ...x.params, liquidAlphaEnabled: liquid };
+        for (const f of [repeated, reversed]) {
+          expectSame({ ...x, params, bonds: x.bonds.map(f) });
+          expectSame({ ...x, params, weights: x.weights.map(f) });
+        }
+      }
+    }
+  });
+
+  it('equals it over epoch chains (bonds and permits carried over, weights drifting)', () => {
+    const chain = fc.record({
+      input: fc.oneof(subnetArbitrary({ maxN: 96 }), variedSubnet),
+      drift: fc.array(fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 8 }), { minLength: 3, maxLength: 6 }),
+    });
+    fc.assert(
+      fc.property(chain, ({ input, drift }) => {
+        let x = input;
+        for (const [e, changes] of drift.entries()) {
+          const r = expectSame(x);
+          // New weights for a few rows (same columns, new values), then the next epoch a block later.
+          const weights = x.weights.map((w, i) =>
+            changes.length > 0 && i % changes.length === e % changes.length && w.cols.length > 0
+              ? row(
+                  Array.from(w.cols),
+                  Array.from(w.vals, (_, k) => changes[k % changes.length]!),
+                )
+              : w,
+          );
+          x = {
+            ...x,
+            weights,
+            bonds: r.bonds,
+            validatorPermits: r.newValidatorPermits,
+            currentBlock: x.currentBlock + 1,
+          };
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('equals it on the mainnet-shaped benchmark subnets', () => {
+    for (const yuma3 of [false, true]) expectSame(benchLike(64, 256, yuma3));
+  });
+
+  it('gives identical results on every subtensor vector (replayed epoch by epoch)', () => {
+    const dir = new URL('./vectors/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.startsWith('epoch_') && f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const { scenario: s } = readVectorFile(parseJsonExact(readFileSync(new URL(f, dir), 'utf8'), f));
+      const weights: SparseRowU16[] = Array.from({ length: s.n }, () => row([], []));
+      const lastUpdate = s.initialLastUpdate.slice();
+      let bonds: SparseMatrixU16 = weights.slice();
+      let permits: ArrayLike<number> = s.initialPermits;
+      for (const e of s.epochs) {
+        for (const [uid, r] of e.weights) weights[uid] = r;
+        for (const [uid, b] of e.lastUpdate) lastUpdate[uid] = b;
+        if (e.resetBondsUid !== null && e.bondsResetEnabled) {
+          const uid = e.resetBondsUid;
+          bonds = bonds.map((r) => {
+            const keep = Array.from(r.cols, (_, k) => k).filter((k) => r.cols[k] !== uid);
+            return row(
+              keep.map((k) => r.cols[k]!),
+              keep.map((k) => r.vals[k]!),
+            );
+          });
+        }
+        const r = expectSame({
+          n: s.n,
+          currentBlock: e.currentBlock,
+          params: e.params,
+          stake: e.stake.map((v) => v << 64n),
+          lastUpdate: lastUpdate.slice(),
+          blockAtRegistration: e.blockAtRegistration,
+          validatorPermits: permits,
+          weights: weights.slice(),
+          bonds,
+          ownerUid: s.ownerUid,
+          lastMechanismStepBlock: 0,
+          raoEmission: s.raoEmission,
+        });
+        bonds = r.bonds;
+        permits = r.newValidatorPermits;
+      }
+    }
+  });
+
+  it('would notice a one-LSB difference in any field, including a bond value', () => {
+    const input = benchLike(16, 64, true);
+    const r = fastFloatEpoch(input);
+    const expected = plain(generic(input));
+    expect(plain(r)).toEqual(expected);
+    const i = r.bonds.findIndex((b) => b.vals.length > 0);
+    const tampered = { ...r, bonds: r.bonds.map((b, k) => (k === i ? row(Array.from(b.cols), [b.vals[0]! ^ 1]) : b)) };
+    expect(plain(tampered)).not.toEqual(expected);
+    const emission = BigUint64Array.from(r.emission, (v, k) => (k === 0 ? v + 1n : v));
+    expect(plain({ ...r, emission })).not.toEqual(expected);
+  });
+
+  it('is pure across calls: a large epoch in between does not change a small one', () => {
+    const small = benchLike(4, 8, true);
+    const before = plain(fastFloatEpoch(small));
+    fastFloatEpoch(benchLike(64, 512, false));
+    expect(plain(fastFloatEpoch(small))).toEqual(before);
+  });
+});
+
+/** A deterministic mainnet-shaped subnet (dense validator rows, warmed-up bonds), as the benchmark builds it. */
+function benchLike(validators: number, uids: number, yuma3: boolean): EpochInput {
+  let seed = validators * 7919 + uids;
+  const rand = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const quality = Array.from({ length: uids }, rand);
+  const weights = Array.from({ length: uids }, (_, i) => {
+    if (i >= validators) return row([], []);
+    const raw = quality.map((q) => Math.max(0, q + (rand() - 0.5) * 0.2));
+    const max = Math.max(...raw);
+    return row(
+      raw.map((_, j) => j),
+      raw.map((w) => Math.round((w / max) * 65535)),
+    );
+  });
+  let input: EpochInput = {
+    n: uids,
+    currentBlock: 10_000,
+    params: {
+      tempo: 360,
+      activityCutoff: 5000,
+      kappa: 32767,
+      bondsMovingAverage: 975_000,
+      bondsPenalty: 65535,
+      maxAllowedValidators: validators,
+      yuma3Enabled: yuma3,
+      liquidAlphaEnabled: yuma3,
+      alphaLow: 45875,
+      alphaHigh: 58982,
+      alphaSigmoidSteepness: 1000,
+      stakeThreshold: 0n,
+      commitRevealEnabled: false,
+    },
+    stake: Array.from({ length: uids }, (_, i) =>
+      i < validators ? BigInt(Math.floor(1e12 * (0.1 + rand()))) << 64n : 0n,
+    ),
+    lastUpdate: new Array<number>(uids).fill(9_990),
+    blockAtRegistration: new Array<number>(uids).fill(0),
+    validatorPermits: Array.from({ length: uids }, (_, i) => (i < validators ? 1 : 0)),
+    weights,
+    bonds: Array.from({ length: uids }, () => row([], [])),
+    ownerUid: null,
+    lastMechanismStepBlock: 0,
+    raoEmission: 360_000_000_000n,
+  };
+  for (let k = 0; k < 3; k++) {
+    const r = generic(input);
+    input = { ...input, bonds: r.bonds, validatorPermits: r.newValidatorPermits };
+  }
+  return input;
+}
