@@ -1,7 +1,7 @@
 import { stakeOf } from '../economy/sharePool.ts';
 import type { ChainState } from '../economy/state.ts';
 import { rngFor } from '../engine/rng.ts';
-import type { Action, Agent } from './types.ts';
+import { type Action, type Agent, nextPeriodic } from './types.ts';
 
 /**
  * How a delegator (a nominator: a coldkey with TAO and no hotkey of its own) behaves:
@@ -37,6 +37,9 @@ export function delegatorAgent(spec: DelegatorSpec): Agent {
   };
   return {
     id: spec.coldkey,
+    // Until its first stake it is asked every block; then loyal ones are done and the others act periodically.
+    nextAct: (from) =>
+      !started ? from : spec.kind === 'loyal' ? Number.POSITIVE_INFINITY : nextPeriodic(from, spec.every),
     act(view): Action[] {
       // Where its stake is, read from the chain (so a refused move leaves it where it was).
       const current = spec.validators.find((v) => held(view, v) > 0n);

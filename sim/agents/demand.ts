@@ -1,4 +1,4 @@
-import type { Action, Agent } from './types.ts';
+import { type Action, type Agent, nextPeriodic } from './types.ts';
 
 export interface DemandSpec {
   readonly netuid: number;
@@ -21,6 +21,7 @@ export function demandAgent(spec: DemandSpec): Agent {
   const amount = BigInt(Math.floor(Number(spec.taoRao) * spec.onChainShare));
   return {
     id: `${spec.buyers}`,
+    nextAct: (from) => (amount === 0n ? Number.POSITIVE_INFINITY : nextPeriodic(from, spec.every)),
     act(view): Action[] {
       if ((view.block + 1) % spec.every !== 0 || amount === 0n) return [];
       return [

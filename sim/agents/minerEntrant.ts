@@ -2,7 +2,7 @@ import { blockEmissionForIssuance } from '../economy/blockEmission.ts';
 import type { SubnetState } from '../economy/state.ts';
 import { normal, rngFor } from '../engine/rng.ts';
 import type { MinerRegistry } from './minerRegistry.ts';
-import type { Action, Agent } from './types.ts';
+import { type Action, type Agent, nextPeriodic } from './types.ts';
 
 export interface EntrantSpec {
   readonly netuid: number;
@@ -39,6 +39,7 @@ export function minerEntrant(spec: EntrantSpec): Agent {
   const losing = new Map<string, number>();
   return {
     id: spec.coldkey,
+    nextAct: (from) => nextPeriodic(from, spec.every),
     act(view): Action[] {
       if ((view.block + 1) % spec.every !== 0) return [];
       const subnet = view.subnets.find((s) => s.netuid === spec.netuid);
@@ -53,15 +54,14 @@ export function minerEntrant(spec: EntrantSpec): Agent {
         const h = t.hotkeys[uid]!;
         const earns = Number(t.emissionRao[uid] ?? 0n) * epochsPerDay * price;
         losing.set(h, earns < cost ? (losing.get(h) ?? 0) + 1 : 0);
-        const profile = spec.miners.profiles.get(h);
-        if (profile && !profile.quit && (losing.get(h) ?? 0) >= spec.patience) profile.quit = true;
+        if ((losing.get(h) ?? 0) >= spec.patience) spec.miners.markQuit(h);
       }
       // Entering: an average miner's share of the miner emission, over the horizon, against burn plus cost.
       const expected = taoPerDay(subnet, 1 / (miners.length + 1)) * spec.horizonDays;
       if (expected <= Number(subnet.burnRao) + cost * spec.horizonDays) return [];
       const hotkey = `${spec.name}-new${++joined}`;
       const q = spec.qualityMean + spec.qualitySd * normal(rngFor(spec.seed, 'entrant', spec.netuid, joined));
-      spec.miners.profiles.set(hotkey, {
+      spec.miners.add(hotkey, {
         base: Math.min(1, Math.max(1e-6, q)),
         amplitude: 0,
         period: 1,

@@ -14,7 +14,51 @@ export interface MinerProfile {
  * newly registered miners and marks quitters). A deregistered hotkey simply no longer appears on the chain.
  */
 export class MinerRegistry {
-  readonly profiles = new Map<string, MinerProfile>();
+  private readonly profiles = new Map<string, MinerProfile>();
+  /** Bumped whenever a profile is added or quits: invalidates `observed`'s cache. */
+  private version = 0;
+  private drifting = false;
+  private cache: {
+    hotkeys: readonly string[];
+    version: number;
+    block: number;
+    uids: number[];
+    quality: number[];
+  } | null = null;
+
+  add(hotkey: string, profile: MinerProfile): void {
+    this.profiles.set(hotkey, profile);
+    if (profile.amplitude !== 0) this.drifting = true;
+    this.version++;
+  }
+
+  get(hotkey: string): MinerProfile | undefined {
+    return this.profiles.get(hotkey);
+  }
+
+  /** The miner stops serving: its quality is 0 from now on. */
+  markQuit(hotkey: string): void {
+    const p = this.profiles.get(hotkey);
+    if (p && !p.quit) {
+      p.quit = true;
+      this.version++;
+    }
+  }
+
+  /**
+   * The miners' uids among `hotkeys` and their qualities at `block` — what every validator of the subnet scores
+   * before adding its own noise. Cached: the subnet's validators ask for the same hotkeys (the chain's array, new
+   * only when someone registers) many times, and without drift the answer does not depend on the block.
+   */
+  observed(hotkeys: readonly string[], block: number): { readonly uids: number[]; readonly quality: number[] } {
+    const at = this.drifting ? block : -1;
+    const c = this.cache;
+    if (c && c.hotkeys === hotkeys && c.version === this.version && c.block === at) return c;
+    const uids = this.minerUids(hotkeys);
+    const quality = uids.map((uid) => this.quality(hotkeys[uid]!, block));
+    this.cache = { hotkeys, version: this.version, block: at, uids, quality };
+    return this.cache;
+  }
 
   quality(hotkey: string, block: number): number {
     const p = this.profiles.get(hotkey);

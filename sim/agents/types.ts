@@ -26,4 +26,15 @@ export type Action =
 export interface Agent {
   readonly id: string;
   act(view: ChainState): readonly Action[];
+  /**
+   * The first block (a `view.block`, at least `from`) at which `act` may return actions, so the runner can skip the
+   * blocks in between; absent, the agent is asked every block. Must never skip a block where `act` would act.
+   */
+  nextAct?(from: number): number;
+}
+
+/** The first block b ≥ from with (b + 1 − offset) a multiple of `every`: when a periodic agent acts. */
+export function nextPeriodic(from: number, every: number, offset = 0): number {
+  const r = (((from + 1 - offset) % every) + every) % every;
+  return r === 0 ? from : from + every - r;
 }

@@ -1,6 +1,6 @@
-import { normal, rngFor } from '../engine/rng.ts';
+import { normals, rngFor } from '../engine/rng.ts';
 import type { MinerRegistry } from './minerRegistry.ts';
-import type { Action, Agent } from './types.ts';
+import { type Action, type Agent, nextPeriodic } from './types.ts';
 
 /**
  * How a validator scores miners:
@@ -31,6 +31,7 @@ export interface ValidatorSpec {
 export function validatorAgent(spec: ValidatorSpec): Agent {
   return {
     id: spec.hotkey,
+    nextAct: (from) => nextPeriodic(from, spec.every, spec.offset),
     act(view): Action[] {
       const block = view.block + 1;
       if ((block - spec.offset) % spec.every !== 0) return [];
@@ -42,7 +43,6 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
         spec.kind,
       );
       const hotkeys = view.subnets.find((s) => s.netuid === spec.netuid)?.neurons.hotkeys ?? [];
-      const miners = spec.miners.minerUids(hotkeys);
       if (kind === 'cabal') {
         const cabal = spec.miners.minerUids(hotkeys, true);
         return set(
@@ -52,16 +52,17 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
       }
       if (kind === 'lazy') {
         const consensus = view.subnets.find((s) => s.netuid === spec.netuid)?.neurons.consensus;
-        const uids = consensus ? miners.filter((uid) => (consensus[uid] ?? 0) > 0) : [];
+        const uids = consensus ? spec.miners.minerUids(hotkeys).filter((uid) => (consensus[uid] ?? 0) > 0) : [];
         return set(
           uids,
           uids.map((uid) => consensus![uid]!),
         );
       }
-      const rng = rngFor(spec.seed, 'observe', spec.hotkey, view.block);
+      const seen = spec.miners.observed(hotkeys, block);
+      const noise = normals(rngFor(spec.seed, 'observe', spec.hotkey, view.block), seen.uids.length);
       return set(
-        miners,
-        miners.map((uid) => Math.max(0, spec.miners.quality(hotkeys[uid]!, block) + spec.noise * normal(rng))),
+        seen.uids,
+        seen.quality.map((q, k) => Math.max(0, q + spec.noise * noise[k]!)),
       );
     },
   };

@@ -111,7 +111,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
         const uid = neurons.length;
         neurons.push({ hotkey, coldkey: `${hotkey}-cold` });
         const q = group.quality_mean + group.quality_sd * normal(rngFor(s.seed, 'quality', netuid, uid));
-        registry.profiles.set(hotkey, {
+        registry.add(hotkey, {
           base: Math.min(1, Math.max(1e-6, q)),
           amplitude: group.drift?.amplitude ?? 0,
           period: group.drift ? block(group.drift.period) : 1,

@@ -5,10 +5,12 @@ export type Rng = () => number;
 
 /**
  * Derive, don't thread: the stream for (seed, key…) depends only on those, so a draw is the same whatever the
- * iteration order, the number of workers or what else was drawn before.
+ * iteration order, the number of workers or what else was drawn before. Streams are seedrandom's Alea (Mash-hashed
+ * string seed, 53-bit doubles): seeding is cheap, which matters because agents derive a fresh stream per decision
+ * (a validator per weight set), and its quality is ample for a simulation's noise.
  */
 export function rngFor(seed: number, ...key: readonly (string | number)[]): Rng {
-  const prng = seedrandom(`${seed}:${key.join(':')}`);
+  const prng = seedrandom.alea(`${seed}:${key.join(':')}`);
   return () => prng.double();
 }
 
@@ -16,4 +18,16 @@ export function rngFor(seed: number, ...key: readonly (string | number)[]): Rng 
 export function normal(rng: Rng): number {
   const u = 1 - rng();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+
+/** `count` standard normal draws from a stream, both values of each Box–Muller pair used (half the work). */
+export function normals(rng: Rng, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let k = 0; k < count; k += 2) {
+    const m = Math.sqrt(-2 * Math.log(1 - rng()));
+    const angle = 2 * Math.PI * rng();
+    out[k] = m * Math.cos(angle);
+    if (k + 1 < count) out[k + 1] = m * Math.sin(angle);
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
 import { setWeights } from '../economy/ops/setWeights.ts';
 import type { ChainParams, ChainState } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
+import { AgentQueue } from './agentQueue.ts';
 import { type BlockRecord, blockStep } from './blockStep.ts';
 import { applyEvent, type ChainEvent } from './events.ts';
 
@@ -30,8 +31,8 @@ function apply(state: ChainState, params: ChainParams, action: Action): ChainSta
 export type RunObserver = (state: ChainState, record: BlockRecord, refused: number) => void;
 
 /**
- * Advance `blocks` blocks: before each block the scenario's events due then are applied, every agent (in id order)
- * looks at the chain and its actions are applied (a refused one changes nothing and is counted), then the block
+ * Advance `blocks` blocks: before each block the scenario's events due then are applied, every agent due (in id order;
+ * agents with `nextAct` are skipped on blocks where they would do nothing) looks at the chain and its actions are applied (a refused one changes nothing and is counted), then the block
  * runs. Serial and deterministic.
  */
 export function runSimulation(
@@ -45,6 +46,7 @@ export function runSimulation(
   let state = start;
   let params = params0;
   let next = 0;
+  const queue = new AgentQueue(agents, state.block);
   for (let k = 0; k < blocks; k++) {
     // Events due at the coming block, in the order the scenario lists them.
     while (next < events.length && events[next]![0] <= state.block + 1) {
@@ -52,8 +54,9 @@ export function runSimulation(
       next++;
     }
     let refused = 0;
-    for (const agent of agents) {
-      for (const action of agent.act(state)) {
+    const due = queue.due(state.block);
+    for (const i of due) {
+      for (const action of agents[i]!.act(state)) {
         try {
           state = apply(state, params, action);
         } catch (e) {
@@ -62,6 +65,7 @@ export function runSimulation(
         }
       }
     }
+    for (const i of due) queue.schedule(i, state.block + 1);
     const step = blockStep(state, params);
     state = step.state;
     observe(state, step.record, refused);

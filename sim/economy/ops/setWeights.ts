@@ -1,6 +1,6 @@
 import type { ChainState } from '../state.ts';
 import { TxError } from '../txError.ts';
-import { subnetOf, withSubnet } from './subnetUpdate.ts';
+import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
 
 /**
  * `set_weights` (subnets/weights.rs): a registered validator stores a weights row, max-upscaled to u16 the way the
@@ -16,20 +16,22 @@ export function setWeights(
   },
 ): ChainState {
   const subnet = subnetOf(state, tx.netuid);
-  const uid = subnet.neurons.hotkeys.indexOf(tx.hotkey);
+  const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
   if (uid < 0) throw new TxError('HotKeyAccountNotExists', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
   const n = subnet.neurons.hotkeys.length;
-  if (
-    tx.uids.length !== tx.weights.length ||
-    new Set(tx.uids).size !== tx.uids.length ||
-    tx.uids.some((u) => u < 0 || u >= n)
-  ) {
-    throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
+  const seen = new Uint8Array(n);
+  let valid = tx.uids.length === tx.weights.length;
+  for (const u of tx.uids) {
+    valid &&= Number.isInteger(u) && u >= 0 && u < n && seen[u] === 0;
+    if (valid) seen[u] = 1;
   }
-  const max = Math.max(0, ...tx.weights);
-  const vals = tx.weights.map((w) => (max === 0 ? 0 : Math.round((w * 65535) / max)));
+  if (!valid) throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
+  let max = 0;
+  for (const w of tx.weights) if (w > max) max = w;
+  const vals = new Uint16Array(tx.weights.length);
+  if (max > 0) tx.weights.forEach((w, k) => (vals[k] = Math.round((w * 65535) / max)));
   const weights = subnet.neurons.weights.slice();
-  weights[uid] = { cols: Uint16Array.from(tx.uids), vals: Uint16Array.from(vals) };
+  weights[uid] = { cols: Uint16Array.from(tx.uids), vals };
   const lastUpdate = subnet.neurons.lastUpdate.slice();
   lastUpdate[uid] = state.block;
   return withSubnet(state, { ...subnet, neurons: { ...subnet.neurons, weights, lastUpdate } });

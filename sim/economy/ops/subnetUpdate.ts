@@ -9,17 +9,41 @@ export function subnetOf(state: ChainState, netuid: number): SubnetState {
   return subnet;
 }
 
+const uidIndex = new WeakMap<readonly string[], Map<string, number>>();
+
+/**
+ * A hotkey's uid on a subnet (−1 if not registered), through an index built once per hotkeys array: state is never
+ * mutated, so an array's index stays valid, and a registration makes a new array (and a new index).
+ */
+export function uidOf(hotkeys: readonly string[], hotkey: string): number {
+  let index = uidIndex.get(hotkeys);
+  if (!index) {
+    index = new Map();
+    for (let uid = hotkeys.length - 1; uid >= 0; uid--) index.set(hotkeys[uid]!, uid);
+    uidIndex.set(hotkeys, index);
+  }
+  return index.get(hotkey) ?? -1;
+}
+
 /** The state with one subnet replaced and some balances changed by the given deltas. */
 export function withSubnet(
   state: ChainState,
   subnet: SubnetState,
   balanceDeltas: readonly (readonly [string, bigint])[] = [],
 ): ChainState {
-  const balances = new Map(state.balances);
+  // The balances map is copied only when a balance changes (it holds every coldkey: copying it for a weights set
+  // was most of that transaction's cost at the full network's scale).
+  let changed: Map<string, bigint> | null = null;
   for (const [coldkey, delta] of balanceDeltas) {
-    if (delta !== 0n) balances.set(coldkey, (balances.get(coldkey) ?? 0n) + delta);
+    if (delta === 0n) continue;
+    changed ??= new Map(state.balances);
+    changed.set(coldkey, (changed.get(coldkey) ?? 0n) + delta);
   }
-  return { ...state, balances, subnets: state.subnets.map((s) => (s.netuid === subnet.netuid ? subnet : s)) };
+  return {
+    ...state,
+    balances: changed ?? state.balances,
+    subnets: state.subnets.map((s) => (s.netuid === subnet.netuid ? subnet : s)),
+  };
 }
 
 /** The coldkey's stake pool on a hotkey, checked to hold at least `alphaRao` (> 0), or a typed refusal. */
