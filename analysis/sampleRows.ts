@@ -91,7 +91,7 @@ export function sampleRows(
       date,
       String(s.netuid),
       s.name,
-      ratio(s.pool.taoRao, s.pool.alphaInRao),
+      s.pool.stable ? '1.000000000' : ratio(s.pool.taoRao, s.pool.alphaInRao), // a stable subnet's price is 1
       formatTao(s.pool.taoRao),
       formatTao(s.pool.alphaInRao),
       formatTao(s.pool.alphaOutRao),

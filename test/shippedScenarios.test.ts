@@ -122,6 +122,58 @@ describe('shipped scenarios', () => {
     expect(first.block).toBeLessThanOrEqual(52);
   });
 
+  it('genesis: from zero issuance every TAO is emitted, half to miners and half to validators, by quality', () => {
+    const sim = load('genesis', ['duration=3d']);
+    // No premine: nothing exists at block 0.
+    expect(sim.genesis.issuanceRao).toBe(0n);
+    expect([...sim.genesis.balances.values()].every((b) => b === 0n)).toBe(true);
+    expect(new Date(sim.startMs).toISOString()).toBe('2021-01-09T00:00:00.000Z');
+    let blocks = 0;
+    const end = run(sim, (s) => {
+      blocks++;
+      // 1 TAO a block, nothing recycled: issuance is exactly the blocks so far (independent count).
+      expect(s.issuanceRao).toBe(BigInt(blocks) * 1_000_000_000n);
+    });
+    expect(auditBooks(end)).toEqual([]);
+    const subnet = end.subnets[0]!;
+    expect(subnet.pool.stable).toBe(true);
+    expect(subnet.movingPriceI96F32).toBe(1n << 32n); // get_moving_alpha_price is 1 for a stable subnet
+    const tao = (rao: bigint) => Number(rao) / 1e9;
+    const held = (hotkey: string) => tao(end.balances.get(`${hotkey}-cold`) ?? 0n) + stakeOfHotkey(subnet, hotkey); // stake is 1:1 TAO here
+    const miners = subnet.neurons.hotkeys.filter((h) => sim.minerQuality.has(h));
+    const validators = subnet.neurons.hotkeys.filter((h) => /-v\d+\.\d+$/.test(h));
+    const minerTotal = miners.reduce((a, h) => a + held(h), 0);
+    const validatorTotal = validators.reduce((a, h) => a + held(h), 0);
+    // Miners sell: what they earned is free TAO; validators keep theirs staked.
+    expect(miners.reduce((a, h) => a + tao(end.balances.get(`${h}-cold`) ?? 0n), 0)).toBeGreaterThan(0.9 * minerTotal);
+    // Server and validator halves of the emission (no owner cut in 2021) — except the first epoch: permits come from
+    // the previous epoch, so the first one has no active stake and pays everything by stake (to validators, as on
+    // chain for any new network): one tempo of emission.
+    const firstEpoch = subnet.params.tempo;
+    expect(minerTotal / (validatorTotal - firstEpoch)).toBeGreaterThan(0.98);
+    expect(minerTotal / (validatorTotal - firstEpoch)).toBeLessThan(1.02);
+    // Everything paid out came from emission; only the pending of the current tempo is not yet paid.
+    const issued = tao(end.issuanceRao);
+    expect(minerTotal + validatorTotal).toBeLessThanOrEqual(issued);
+    expect(minerTotal + validatorTotal).toBeGreaterThan(issued - 2 * subnet.params.tempo);
+    // Miners are paid by quality.
+    expect(
+      correlation(
+        miners.map((h) => sim.minerQuality.get(h)!),
+        miners.map(held),
+      ),
+    ).toBeGreaterThan(0.8);
+  });
+
+  it('genesis without the bootstrap: under the chain rule an epoch where nobody has stake pays nobody', () => {
+    const sim = load('genesis', ['duration=1d', 'chain.bootstrap=none']);
+    const end = run(sim);
+    expect(auditBooks(end)).toEqual([]);
+    expect(end.issuanceRao).toBe(7200n * 1_000_000_000n);
+    expect([...end.balances.values()].every((b) => b === 0n)).toBe(true);
+    expect([...end.subnets[0]!.stakes.values()].every((p) => p.valueRao === 0n)).toBe(true);
+  });
+
   it('full-network: 128 subnets of 256 uids build, run their first epochs and keep exact books', () => {
     const sim = load('full-network', ['duration=365']);
     expect(sim.genesis.subnets.length).toBe(128);
@@ -132,6 +184,20 @@ describe('shipped scenarios', () => {
     });
     expect(epochs).toBeGreaterThan(0);
     expect(auditBooks(end)).toEqual([]);
+  });
+
+  it('downtime with the opt-in slashing (not on chain): the offline validator also loses stake', () => {
+    const sets = ['chain.slashing.fraction=0.01', 'chain.slashing.offline_blocks=5000', 'duration=3d'];
+    const slashed = load('downtime', sets);
+    expect(slashed.params.slashing).toEqual({ fractionPpm: 10_000, offlineBlocks: 5000, destination: 'burn' });
+    expect(load('downtime').params.slashing).toBeNull(); // the chain: no slashing
+    const withRule = run(slashed).subnets[0]!;
+    const without = run(load('downtime', ['duration=3d'])).subnets[0]!;
+    // Offline from day 1: past 5000 blocks without weights it is cut 1 % per epoch while it holds its permit.
+    expect(stakeOfHotkey(withRule, 'text-v0.0')).toBeLessThan(0.99 * stakeOfHotkey(without, 'text-v0.0'));
+    expect(withRule.burnedAlphaRao).toBeGreaterThan(without.burnedAlphaRao);
+    // Validators that stayed online are not slashed (they may earn a little more: the offline one earns nothing).
+    expect(stakeOfHotkey(withRule, 'text-v1.0')).toBeGreaterThanOrEqual(0.999 * stakeOfHotkey(without, 'text-v1.0'));
   });
 
   it('downtime: an offline validator stops earning after the activity cutoff, then loses its permit', () => {

@@ -18,6 +18,13 @@ export type Action =
       readonly taoRao: bigint;
     }
   | ({ readonly kind: 'moveStake' } & MoveStakeTx)
+  | {
+      readonly kind: 'removeStake';
+      readonly coldkey: string;
+      readonly hotkey: string;
+      readonly netuid: number;
+      readonly alphaRao: bigint;
+    }
   | { readonly kind: 'registerNeuron'; readonly coldkey: string; readonly hotkey: string; readonly netuid: number }
   | { readonly kind: 'registerSubnet'; readonly coldkey: string; readonly hotkey: string; readonly name: string }
   | { readonly kind: 'startCall'; readonly coldkey: string; readonly netuid: number };

@@ -34,11 +34,15 @@ export function epochInput(
 ): EpochInput {
   const table = subnet.neurons;
   const taoWeightI64F64 = taoWeightU96F32(params.taoWeightU64) << 32n;
-  const stake = table.hotkeys.map((hotkey) => {
+  let stake = table.hotkeys.map((hotkey) => {
     const alpha = subnet.stakes.get(hotkey)?.valueRao ?? 0n;
     const root = state.rootStakes.get(hotkey)?.valueRao ?? 0n;
     return (alpha << 64n) + (((root << 64n) * taoWeightI64F64) >> 64n);
   });
+  // Opt-in fair-launch bootstrap (not on chain): nobody holds stake, so every uid that has set weights counts as one.
+  if (params.bootstrap === 'equalStake' && stake.every((s) => s === 0n)) {
+    stake = table.weights.map((row) => (row.cols.length > 0 ? 1n << 64n : 0n));
+  }
   const ownerUid = table.hotkeys.indexOf(subnet.ownerHotkey);
   return {
     n: table.hotkeys.length,

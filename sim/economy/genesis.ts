@@ -44,6 +44,7 @@ export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   consensusMode: 'fixed',
   authorColdkey: 'author',
   slashing: null,
+  bootstrap: 'none',
   subnetLimit: 128,
   minLockRao: 1_000_000_000_000n,
   lockReductionInterval: 57_600,
@@ -74,6 +75,11 @@ export interface SubnetSpec {
   readonly movingPrice?: 'spot' | 'zero' | number;
   /** Block emissions start (start_call); null = not started. Default: genesis block. */
   readonly firstEmissionBlock?: number | null;
+  /**
+   * `SubnetMechanism`: 'dynamic' (1, default: a dTAO pool) or 'stable' (0: price 1, 1:1 swaps without fee, moving
+   * price 1 — root's mechanism, and how every subnet's stake worked before dTAO).
+   */
+  readonly mechanism?: 'dynamic' | 'stable';
 }
 
 export interface GenesisSpec {
@@ -118,16 +124,24 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
     ownerHotkey: spec.ownerHotkey,
     registeredAt: block,
     params,
-    pool: { taoRao: spec.poolTaoRao, alphaInRao: spec.poolAlphaRao, alphaOutRao: staked },
+    pool: {
+      // A stable subnet's stake is TAO held 1:1 by the subnet, so its reserve holds the stake given at genesis too.
+      taoRao: spec.poolTaoRao + (spec.mechanism === 'stable' ? staked : 0n),
+      alphaInRao: spec.poolAlphaRao,
+      alphaOutRao: staked,
+      ...(spec.mechanism === 'stable' && { stable: true }),
+    },
     protocolAlphaRao: 0n,
     burnedAlphaRao: 0n,
     dustAlphaRao: 0n,
     movingPriceI96F32:
-      spec.movingPrice === 'zero'
-        ? 0n
-        : typeof spec.movingPrice === 'number'
-          ? BigInt(Math.round(spec.movingPrice * 2 ** 32))
-          : spotCappedI96F32(spec.poolTaoRao, spec.poolAlphaRao),
+      spec.mechanism === 'stable'
+        ? 1n << 32n // get_moving_alpha_price is 1 for a stable subnet
+        : spec.movingPrice === 'zero'
+          ? 0n
+          : typeof spec.movingPrice === 'number'
+            ? BigInt(Math.round(spec.movingPrice * 2 ** 32))
+            : spotCappedI96F32(spec.poolTaoRao, spec.poolAlphaRao),
     firstEmissionBlock: spec.firstEmissionBlock === undefined ? block : spec.firstEmissionBlock,
     pending: { serverRao: 0n, validatorRao: 0n, rootAlphaRao: 0n, ownerCutRao: 0n },
     // init_new_network staggers epochs: LastEpochBlock = now - (netuid % tempo).

@@ -160,6 +160,12 @@ export interface ChainParams {
   readonly authorColdkey: string;
   /** OPT-IN, not on chain (the chain has no slashing): slash offline validators' stake. null = the chain. */
   readonly slashing: SlashingRule | null;
+  /**
+   * OPT-IN, not on chain: 'equalStake' lets a subnet where nobody holds any stake at all run its epoch as if every uid
+   * that has set weights held one equal stake (a fair launch's first epochs: on chain an all-zero stake vector pays
+   * nobody, so a network started from zero issuance would never distribute anything). 'none' = the chain.
+   */
+  readonly bootstrap: 'none' | 'equalStake';
   /** `SubnetLimit` (128): registering beyond it dissolves the lowest-priced non-immune subnet. */
   readonly subnetLimit: number;
   /** `NetworkMinLockCost` (1000 TAO) and `NetworkLockReductionInterval` (57 600 blocks after the migration). */

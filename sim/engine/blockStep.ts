@@ -80,7 +80,7 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   state = {
     ...state,
     subnets: state.subnets.map((s) =>
-      emitsThisBlock(s)
+      emitsThisBlock(s) && !s.pool.stable // a stable subnet's moving price is 1 (get_moving_alpha_price)
         ? {
             ...s,
             movingPriceI96F32: updateMovingPrice(

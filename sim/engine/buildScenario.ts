@@ -2,6 +2,7 @@ import { delegatorAgent } from '../agents/delegator.ts';
 import { demandAgent } from '../agents/demand.ts';
 import { minerEntrant } from '../agents/minerEntrant.ts';
 import { MinerRegistry } from '../agents/minerRegistry.ts';
+import { minerSeller } from '../agents/minerSeller.ts';
 import { subnetOwnerAgent } from '../agents/subnetOwner.ts';
 import type { Agent } from '../agents/types.ts';
 import { validatorAgent } from '../agents/validator.ts';
@@ -70,6 +71,14 @@ function chainParams(s: ScenarioFile): ChainParams {
           : { kind: 'calendar', intervalBlocks: c.halving.calendar_blocks },
     }),
     ...(c.share_rule !== undefined && { shareRule: c.share_rule === 'price_ema' ? 'priceEma' : 'priceEmaUnburned' }),
+    ...(c.slashing !== undefined && {
+      slashing: {
+        fractionPpm: Math.round(c.slashing.fraction * 1_000_000),
+        offlineBlocks: c.slashing.offline_blocks,
+        destination: c.slashing.destination,
+      },
+    }),
+    ...(c.bootstrap !== undefined && { bootstrap: c.bootstrap === 'equal_stake' ? 'equalStake' : 'none' }),
     ...(c.epoch_schedule !== undefined && {
       epochSchedule: c.epoch_schedule === 'legacy_modulo' ? 'legacyModulo' : 'scheduler',
     }),
@@ -121,6 +130,12 @@ export function buildScenario(file: ScenarioFile): Simulation {
         });
         minerQuality.set(hotkey, registry.quality(hotkey, 0));
         if (group.cabal) adversarial.add(hotkey);
+      }
+      if (group.sell_every !== undefined) {
+        const id = `${sub.name}-sellers${g}`;
+        const hotkeys = neurons.slice(neurons.length - group.count).map((n) => [n.hotkey, n.coldkey] as const);
+        agents.push(minerSeller({ id, netuid, miners: hotkeys, every: block(group.sell_every) }));
+        agentInfo.set(id, { kind: 'sellers', netuid });
       }
       if (group.entry) {
         const coldkey = `${sub.name}-entrant${g}`;
@@ -189,6 +204,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
       ownerHotkey: owner,
       poolTaoRao: rao(sub.pool.tao),
       poolAlphaRao: rao(sub.pool.alpha),
+      mechanism: sub.mechanism,
       ...(sub.pool.moving_price !== undefined && { movingPrice: sub.pool.moving_price }),
       neurons,
       params,

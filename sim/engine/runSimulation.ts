@@ -3,6 +3,7 @@ import { addStake } from '../economy/ops/addStake.ts';
 import { moveStake } from '../economy/ops/moveStake.ts';
 import { registerNeuron } from '../economy/ops/registerNeuron.ts';
 import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
+import { removeStake } from '../economy/ops/removeStake.ts';
 import { setWeights } from '../economy/ops/setWeights.ts';
 import type { ChainParams, ChainState } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
@@ -16,6 +17,8 @@ function apply(state: ChainState, params: ChainParams, action: Action): ChainSta
       return setWeights(state, action);
     case 'addStake':
       return addStake(state, params, action);
+    case 'removeStake':
+      return removeStake(state, params, action);
     case 'moveStake':
       return moveStake(state, params, action);
     case 'registerNeuron':

@@ -85,6 +85,9 @@ const minerGroup = z
       .strict()
       .optional()
       .describe('miners register when expected earnings beat the burn plus cost, and quit when unprofitable'),
+    sell_every: duration
+      .optional()
+      .describe('the miners unstake (sell) everything they earned this often, so they hold no stake'),
     drift: z
       .object({
         amplitude: z.number().min(0).describe('how far quality swings around its mean'),
@@ -155,6 +158,12 @@ const subnet = z
     name: z.string().min(1).describe('short name, e.g. text'),
     purpose: z.string().optional().describe('what the subnet does, e.g. "text generation"'),
     copies: z.number().int().min(1).default(1).describe('repeat this subnet N times (named <name>1 … <name>N)'),
+    mechanism: z
+      .enum(['dynamic', 'stable'])
+      .default('dynamic')
+      .describe(
+        'dynamic: a dTAO pool (default); stable: [legacy] price 1 and 1:1 swaps (SubnetMechanism 0, as before dTAO)',
+      ),
     pool: z
       .object({
         tao: tao('TAO in the pool (SubnetTAO)'),
@@ -204,6 +213,20 @@ const chain = z
     epoch_schedule: z
       .enum(['scheduler', 'legacy_modulo'])
       .describe('HEAD scheduler, or [legacy] (block + netuid + 1) % (tempo + 1)'),
+    slashing: z
+      .object({
+        fraction: fraction('share of an offline permit holder’s stake taken at each epoch of its subnet'),
+        offline_blocks: z.number().int().min(0).default(5000).describe('blocks without weights before slashing'),
+        destination: z.enum(['burn', 'recycle']).default('burn').describe('where the slashed alpha goes'),
+      })
+      .strict()
+      .describe('OPT-IN, NOT ON CHAIN (the chain has no slashing): slash offline validators, to compare'),
+    bootstrap: z
+      .enum(['none', 'equal_stake'])
+      .describe(
+        'none (the chain): an epoch where nobody has stake pays nobody; equal_stake, OPT-IN, NOT ON CHAIN: such an ' +
+          'epoch counts every uid that set weights as one equal stake (a fair launch from zero issuance)',
+      ),
   })
   .partial()
   .strict();
