@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditBooks } from '../sim/economy/auditBooks.ts';
+import { setHyperparameters } from '../sim/economy/ops/setHyperparameters.ts';
 import { buildScenario } from '../sim/engine/buildScenario.ts';
 import { runSimulation } from '../sim/engine/runSimulation.ts';
 import { loadScenario } from '../sim/io/loadScenario.ts';
@@ -43,5 +44,27 @@ describe('subnet owners', () => {
     expect(first.firstEmissionBlock).toBe(11); // start_call the next block, emissions from the one after
     expect(end.balances.get('first-founder')).toBe(2000n * 1_000_000_000n);
     expect(auditBooks(end)).toEqual([]);
+  });
+
+  it('set their hyperparameters once their subnet runs; nobody else can', () => {
+    const tuned = text.replace(
+      '{ name: first, budget: 3000, max_lock: 1000, from: 10 }',
+      '{ name: first, budget: 3000, max_lock: 1000, from: 10, hyperparameters: { tempo: 99, kappa: 40000 } }',
+    );
+    const sim = buildScenario(loadScenario(tuned, 'owners.yaml', ['duration=100']));
+    const end = runSimulation(sim.genesis, sim.params, sim.agents, sim.blocks, () => {}, sim.events);
+    const first = end.subnets.find((s) => s.name === 'first')!;
+    expect(first.params.tempo).toBe(99);
+    expect(first.params.kappa).toBe(40000);
+    expect(end.subnets.find((s) => s.name === 'second')?.params.tempo ?? 360).toBe(360);
+    // Another coldkey is refused and changes nothing.
+    expect(() =>
+      setHyperparameters(end, { coldkey: 'text-owner-cold', netuid: first.netuid, params: { tempo: 1 } }),
+    ).toThrow(expect.objectContaining({ code: 'NonAssociatedColdKey' }));
+    expect(
+      setHyperparameters(end, { coldkey: first.ownerColdkey, netuid: first.netuid, params: { tempo: 7 } }).subnets.find(
+        (s) => s.name === 'first',
+      )!.params.tempo,
+    ).toBe(7);
   });
 });

@@ -19,6 +19,12 @@ export interface EntrantSpec {
   readonly qualityMean: number;
   readonly qualitySd: number;
   readonly seed: number;
+  /**
+   * Off-chain revenue of the subnet's miners, TAO per day (rao): what buyers of its services pay that does not
+   * reach the chain (the subnet's `demand` less its on-chain share). Miners share it by incentive (who serves best
+   * is paid most); an entrant expects an average share. 0 without demand.
+   */
+  readonly offChainPerDayRao?: bigint;
 }
 
 /** TAO per day a miner earning `share` of the subnet's miner emission would make, at the pool's price. */
@@ -50,14 +56,17 @@ export function minerEntrant(spec: EntrantSpec): Agent {
       const cost = Number(spec.costPerDayRao);
       // Quitting: earnings from the last epoch's emission, per day, at the pool price.
       const price = Number(subnet.pool.taoRao) / Math.max(1, Number(subnet.pool.alphaInRao));
+      const offChain = Number(spec.offChainPerDayRao ?? 0n);
+      const incentiveSum = miners.reduce((a, uid) => a + (t.incentive[uid] ?? 0), 0);
       for (const uid of miners) {
         const h = t.hotkeys[uid]!;
-        const earns = Number(t.emissionRao[uid] ?? 0n) * epochsPerDay * price;
+        const served = incentiveSum > 0 ? (t.incentive[uid] ?? 0) / incentiveSum : 1 / miners.length;
+        const earns = Number(t.emissionRao[uid] ?? 0n) * epochsPerDay * price + offChain * served;
         losing.set(h, earns < cost ? (losing.get(h) ?? 0) + 1 : 0);
         if ((losing.get(h) ?? 0) >= spec.patience) spec.miners.markQuit(h);
       }
       // Entering: an average miner's share of the miner emission, over the horizon, against burn plus cost.
-      const expected = taoPerDay(subnet, 1 / (miners.length + 1)) * spec.horizonDays;
+      const expected = (taoPerDay(subnet, 1 / (miners.length + 1)) + offChain / (miners.length + 1)) * spec.horizonDays;
       if (expected <= Number(subnet.burnRao) + cost * spec.horizonDays) return [];
       const hotkey = `${spec.name}-new${++joined}`;
       const q = spec.qualityMean + spec.qualitySd * normal(rngFor(spec.seed, 'entrant', spec.netuid, joined));

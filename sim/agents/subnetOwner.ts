@@ -1,5 +1,5 @@
 import { networkLockCost } from '../economy/ops/registerSubnet.ts';
-import type { ChainParams } from '../economy/state.ts';
+import type { ChainParams, SubnetParams } from '../economy/state.ts';
 import type { Action, Agent } from './types.ts';
 
 export interface SubnetOwnerSpec {
@@ -10,21 +10,30 @@ export interface SubnetOwnerSpec {
   readonly maxLockRao: bigint;
   readonly from: number;
   readonly params: ChainParams;
+  /** Hyperparameters it sets on its subnet once emissions have started (none: it keeps the defaults). */
+  readonly hyperparameters?: Partial<SubnetParams>;
 }
 
 /**
  * A would-be subnet owner: waits until the network lock cost (which doubles with each registration and then decays)
  * is within its budget, registers its subnet (at 128 subnets the chain dissolves the lowest-priced non-immune one),
- * and calls start_call on the next block so emissions begin.
+ * calls start_call on the next block so emissions begin, and then sets its hyperparameters, if it has any.
  */
 export function subnetOwnerAgent(spec: SubnetOwnerSpec): Agent {
   let registered = false;
   let started = false;
+  let tuned = spec.hyperparameters === undefined || Object.keys(spec.hyperparameters).length === 0;
   return {
     id: spec.coldkey,
     act(view): Action[] {
-      if (view.block + 1 < spec.from || started) return [];
+      if (view.block + 1 < spec.from || (started && tuned)) return [];
       const mine = view.subnets.find((s) => s.ownerColdkey === spec.coldkey && s.name === spec.name);
+      if (mine && started) {
+        tuned = true;
+        return [
+          { kind: 'setHyperparameters', coldkey: spec.coldkey, netuid: mine.netuid, params: spec.hyperparameters! },
+        ];
+      }
       if (mine) {
         started = true;
         return [{ kind: 'startCall', coldkey: spec.coldkey, netuid: mine.netuid }];

@@ -1,5 +1,5 @@
 import type { MoveStakeTx } from '../economy/ops/moveStake.ts';
-import type { ChainState } from '../economy/state.ts';
+import type { ChainState, SubnetParams } from '../economy/state.ts';
 
 /** What an agent asks the chain to do; applied between blocks through the same operations users have. */
 export type Action =
@@ -27,7 +27,13 @@ export type Action =
     }
   | { readonly kind: 'registerNeuron'; readonly coldkey: string; readonly hotkey: string; readonly netuid: number }
   | { readonly kind: 'registerSubnet'; readonly coldkey: string; readonly hotkey: string; readonly name: string }
-  | { readonly kind: 'startCall'; readonly coldkey: string; readonly netuid: number };
+  | { readonly kind: 'startCall'; readonly coldkey: string; readonly netuid: number }
+  | {
+      readonly kind: 'setHyperparameters';
+      readonly coldkey: string;
+      readonly netuid: number;
+      readonly params: Partial<SubnetParams>;
+    };
 
 /** An agent: a small policy from a read-only view of the chain to actions. */
 export interface Agent {

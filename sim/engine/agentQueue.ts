@@ -14,7 +14,7 @@ export class AgentQueue {
     private readonly agents: readonly Agent[],
     from: number,
   ) {
-    agents.forEach((_, i) => this.schedule(i, from));
+    for (let i = 0; i < agents.length; i++) this.schedule(i, from);
   }
 
   /** Indices of the agents due at `block`, ascending; they must be rescheduled (`schedule`) after acting. */

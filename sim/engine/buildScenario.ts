@@ -154,6 +154,9 @@ export function buildScenario(file: ScenarioFile): Simulation {
             qualityMean: group.quality_mean,
             qualitySd: group.quality_sd,
             seed: s.seed,
+            ...(sub.demand && {
+              offChainPerDayRao: rao(sub.demand.tao_per_day * (1 - sub.demand.on_chain_share)),
+            }),
           }),
         );
       }
@@ -184,7 +187,9 @@ export function buildScenario(file: ScenarioFile): Simulation {
     if (sub.demand) {
       const buyers = `${sub.name}-buyers`;
       const perDay = rao(sub.demand.tao_per_day);
-      demandBudgets.set(buyers, perDay * BigInt(Math.ceil(durationBlocks(s.duration) / 7200) + 1));
+      // The buyers' on-chain TAO must exist (it is in the books); the off-chain part is paid outside the chain.
+      const onChainPerDay = rao(sub.demand.tao_per_day * sub.demand.on_chain_share);
+      demandBudgets.set(buyers, onChainPerDay * BigInt(Math.ceil(durationBlocks(s.duration) / 7200) + 1));
       agents.push(
         demandAgent({
           netuid,
@@ -244,6 +249,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
         maxLockRao: rao(owner.max_lock),
         from: block(owner.from),
         params: chainParams(s),
+        ...(owner.hyperparameters !== undefined && { hyperparameters: subnetParams(owner.hyperparameters) }),
       }),
     );
   }

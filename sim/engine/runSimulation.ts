@@ -4,6 +4,7 @@ import { moveStake } from '../economy/ops/moveStake.ts';
 import { registerNeuron } from '../economy/ops/registerNeuron.ts';
 import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
 import { removeStake } from '../economy/ops/removeStake.ts';
+import { setHyperparameters } from '../economy/ops/setHyperparameters.ts';
 import { setWeights } from '../economy/ops/setWeights.ts';
 import type { ChainParams, ChainState } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
@@ -27,6 +28,8 @@ function apply(state: ChainState, params: ChainParams, action: Action): ChainSta
       return registerSubnet(state, params, action);
     case 'startCall':
       return startCall(state, action);
+    case 'setHyperparameters':
+      return setHyperparameters(state, action);
   }
 }
 

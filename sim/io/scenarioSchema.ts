@@ -261,6 +261,9 @@ export const scenarioSchema = z
             budget: tao('TAO they hold for the lock'),
             max_lock: tao('they register once the network lock cost has fallen to this'),
             from: duration.default(0).describe('not before this time'),
+            hyperparameters: hyperparametersSchema
+              .optional()
+              .describe('set on their subnet once it runs (the owner’s own hyperparameter calls)'),
           })
           .strict(),
       )

@@ -29,7 +29,7 @@ export function setWeights(
   let max = 0;
   for (const w of tx.weights) if (w > max) max = w;
   const vals = new Uint16Array(tx.weights.length);
-  if (max > 0) tx.weights.forEach((w, k) => (vals[k] = Math.round((w * 65535) / max)));
+  if (max > 0) for (let k = 0; k < vals.length; k++) vals[k] = Math.round((tx.weights[k]! * 65535) / max);
   const weights = subnet.neurons.weights.slice();
   weights[uid] = { cols: Uint16Array.from(tx.uids), vals };
   const lastUpdate = subnet.neurons.lastUpdate.slice();
