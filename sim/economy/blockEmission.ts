@@ -33,9 +33,18 @@ export function halvingThresholdRao(k: number, opts?: EmissionCurve): bigint {
 }
 
 /** Number of halving thresholds S·(1 − 2^-k), k ≥ 1, at or below `issuanceRao`. */
+/** halvingThresholdRao(k) for k = 1…64 at the default supply: halvingCount by comparisons, no arithmetic. */
+const DEFAULT_THRESHOLDS = Array.from({ length: 64 }, (_, k) => halvingThresholdRao(k + 1));
+
 export function halvingCount(issuanceRao: bigint, opts?: EmissionCurve): number {
   const s = supplyOf(opts);
   if (issuanceRao >= s) throw new RangeError('halvingCount: issuance at or above the supply has no halving count');
+  if (s === TOTAL_SUPPLY_RAO) {
+    // issuance·2^k ≥ s·(2^k − 1) ⟺ issuance ≥ ceil(s·(2^k − 1)/2^k) = halvingThresholdRao(k).
+    let count = 0;
+    while (count < 64 && issuanceRao >= DEFAULT_THRESHOLDS[count]!) count++;
+    return count;
+  }
   let k = 0;
   // Thresholds increase towards S, so stop at the first one not reached.
   while (issuanceRao * (1n << BigInt(k + 1)) >= s * ((1n << BigInt(k + 1)) - 1n)) k += 1;

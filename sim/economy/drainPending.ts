@@ -11,7 +11,7 @@ export function shouldRunEpoch(subnet: SubnetState, block: number, schedule: Cha
   if (tempo === 0) return false;
   if (schedule === 'legacyModulo') return (block + subnet.netuid + 1) % (tempo + 1) === 0;
   if (subnet.pendingEpochAt > 0 && block >= subnet.pendingEpochAt) return true;
-  if (subnet.blocksSinceLastStep > MAX_TEMPO) return true;
+  if (block - subnet.lastStepBlock > MAX_TEMPO) return true; // BlocksSinceLastStep > MaxTempo
   return block - subnet.lastEpochBlock >= tempo;
 }
 
@@ -31,13 +31,13 @@ export function drainPending(
 ): { subnets: SubnetState[]; drained: Drained[] } {
   let run = 0;
   const drained: Drained[] = [];
-  const next = subnets.map((s0) => {
-    const s = { ...s0, blocksSinceLastStep: s0.blocksSinceLastStep + 1 };
+  const next = subnets.map((s) => {
     if (!shouldRunEpoch(s, block, params.epochSchedule)) return s;
-    if (run >= params.maxEpochsPerBlock) return { ...s, pendingEpochAt: block + 1 };
+    if (run >= params.maxEpochsPerBlock)
+      return s.pendingEpochAt === block + 1 ? s : { ...s, pendingEpochAt: block + 1 };
     run++;
     drained.push({ netuid: s.netuid, pending: s.pending });
-    return { ...s, blocksSinceLastStep: 0, pending: EMPTY, lastEpochBlock: block, pendingEpochAt: 0 };
+    return { ...s, lastStepBlock: block, pending: EMPTY, lastEpochBlock: block, pendingEpochAt: 0 };
   });
   return { subnets: next, drained };
 }

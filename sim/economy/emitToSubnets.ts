@@ -33,10 +33,15 @@ export const taoWeightU96F32 = (taoWeightU64: bigint): bigint =>
 
 /** `root_proportion`: tao_weight·SubnetTAO[root] / (tao_weight·SubnetTAO[root] + alpha issuance), U96F32 bits. */
 export function rootProportionU96F32(state: ChainState, params: ChainParams, subnet: SubnetState): bigint {
-  const alphaIssuance = (subnet.pool.alphaInRao + subnet.pool.alphaOutRao) << 32n;
-  const weighted = mulU96F32(state.rootTaoRao << 32n, taoWeightU96F32(params.taoWeightU64));
-  return divU96F32(weighted, weighted + alphaIssuance);
+  return rootProportionOf(weightedRootU96F32(state, params), subnet.pool.alphaInRao + subnet.pool.alphaOutRao);
 }
+
+/** tao_weight · SubnetTAO[root] in U96F32: the same for every subnet in a block. */
+const weightedRootU96F32 = (state: ChainState, params: ChainParams): bigint =>
+  mulU96F32(state.rootTaoRao << 32n, taoWeightU96F32(params.taoWeightU64));
+
+const rootProportionOf = (weightedRoot: bigint, alphaIssuanceRao: bigint): bigint =>
+  divU96F32(weightedRoot, weightedRoot + (alphaIssuanceRao << 32n));
 
 function shareRule(params: ChainParams, subnets: readonly SubnetState[]): ShareRule {
   const movingPriceI96F32 = subnets.map((s) => s.movingPriceI96F32);
@@ -63,6 +68,7 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
   const priceSum = emitting.reduce((acc, s) => acc + (s.movingPriceI96F32 << 32n), 0n);
   const rootSell = priceSum > ONE_U64F64;
   const cutU96F32 = divU96F32(BigInt(params.ownerCutU16) << 32n, 65535n << 32n);
+  const weightedRoot = weightedRootU96F32(state, params);
   const half = ONE_U96F32 / 2n;
 
   let spentRao = 0n;
@@ -73,7 +79,7 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
     const taoEmission = tao.emissionU96F32[k]!;
     const alphaEmission = blockEmissionForIssuance(subnet.pool.alphaInRao + subnet.pool.alphaOutRao) << 32n;
     const price = x96f32FromU64F64(spotPriceU64F64(subnet.pool));
-    const rootProp = rootProportionU96F32(state, params, subnet);
+    const rootProp = rootProportionOf(weightedRoot, subnet.pool.alphaInRao + subnet.pool.alphaOutRao);
     let taoIn = taoEmission;
     let alphaIn = divU96F32(taoEmission, price);
     const cap = mulU96F32(rootProp, alphaEmission);
@@ -107,8 +113,8 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
     // emit_to_subnets: mint alpha_out into AlphaOut and split it into the pending buckets. The chain reads
     // root_proportion again here, after the injection and the mint, so it sees the larger alpha issuance.
     const alphaCreatedRao = alphaEmission >> 32n;
-    const minted = { ...subnet, pool: { ...pool, alphaOutRao: pool.alphaOutRao + alphaCreatedRao } };
-    const rootPropSplit = rootProportionU96F32(state, params, minted);
+    const mintedAlphaOutRao = pool.alphaOutRao + alphaCreatedRao;
+    const rootPropSplit = rootProportionOf(weightedRoot, pool.alphaInRao + mintedAlphaOutRao);
     let alphaOut = alphaEmission;
     let ownerCut = 0n;
     if (subnet.params.ownerCutEnabled) {
@@ -130,7 +136,7 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
     const recycledAlpha = rootSell ? 0n : rootRao;
     updated.set(subnet.netuid, {
       ...subnet,
-      pool: { ...minted.pool, alphaOutRao: minted.pool.alphaOutRao - recycledAlpha },
+      pool: { ...pool, alphaOutRao: mintedAlphaOutRao - recycledAlpha },
       protocolAlphaRao: protocolAlpha,
       pending,
       dustAlphaRao: subnet.dustAlphaRao + alphaCreatedRao - assigned,

@@ -147,7 +147,7 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
     // init_new_network staggers epochs: LastEpochBlock = now - (netuid % tempo).
     lastEpochBlock: Math.max(0, block - (spec.netuid % Math.max(1, params.tempo))),
     pendingEpochAt: 0,
-    blocksSinceLastStep: 0,
+    lastStepBlock: block,
     lastMechanismStepBlock: 0,
     minerBurnedU96F32: 0n,
     burnRao: DEFAULT_NEURON_BURN_RAO,

@@ -34,6 +34,16 @@ export function blocksSinceStartCall(currentBlock: bigint, firstEmissionBlock?: 
 
 /** α_eff = SubnetMovingAlpha · b/(b + halving) in U64F64, each step floored as the chain does. */
 export function effectiveMovingAlphaU64F64(blocksSinceStart: bigint, params?: MovingPriceParams): bigint {
+  // Subnets started together share b, so a block asks for the same α_eff up to 128 times: remember the last one.
+  if (params === undefined && blocksSinceStart === lastDefault.b) return lastDefault.alpha;
+  const alpha = computeAlpha(blocksSinceStart, params);
+  if (params === undefined) lastDefault = { b: blocksSinceStart, alpha };
+  return alpha;
+}
+
+let lastDefault = { b: -1n, alpha: 0n };
+
+function computeAlpha(blocksSinceStart: bigint, params?: MovingPriceParams): bigint {
   const b = blocksSinceStart << 64n;
   const h = (params?.halvingBlocks ?? DEFAULT_EMA_PRICE_HALVING_BLOCKS) << 64n;
   const ma = u64f64FromX96F32(params?.movingAlphaI96F32 ?? DEFAULT_MOVING_ALPHA_I96F32);

@@ -56,6 +56,8 @@ const clamp = (x: bigint, p: BurnParams): bigint =>
 
 /** One block of `update_registration_prices_for_networks` (no decay at blocks 0 and 1, as on chain). */
 export function decayBurn(burnRao: bigint, p: BurnParams, block: number): bigint {
+  // At (or below) the floor a decay (factor ≤ 1) stays clamped at the floor: no arithmetic needed.
+  if (burnRao <= p.minBurnRao && p.minBurnRao <= p.maxBurnRao) return p.minBurnRao;
   const decayed = p.burnHalfLife > 0 && block > 1 ? mulByQ32(burnRao, decayFactorQ32(p.burnHalfLife)) : burnRao;
   return clamp(decayed, p);
 }

@@ -92,10 +92,14 @@ export interface SubnetState {
   /** `FirstEmissionBlockNumber` (set by start_call); null until emissions start. */
   readonly firstEmissionBlock: number | null;
   readonly pending: PendingEmission;
-  /** Epoch scheduler state (`LastEpochBlock`, `PendingEpochAt`, `BlocksSinceLastStep`, `LastMechansimStepBlock`). */
+  /**
+   * Epoch scheduler state (`LastEpochBlock`, `PendingEpochAt`, `BlocksSinceLastStep`, `LastMechansimStepBlock`).
+   * `BlocksSinceLastStep` (+1 every block, 0 at an epoch) is kept as the block of its last reset, `lastStepBlock`:
+   * the chain's counter is block − lastStepBlock, and a block without an epoch changes nothing here.
+   */
   readonly lastEpochBlock: number;
   readonly pendingEpochAt: number;
-  readonly blocksSinceLastStep: number;
+  readonly lastStepBlock: number;
   readonly lastMechanismStepBlock: number;
   /** `MinerBurned` as U96F32 bits: share of last epoch's miner incentive withheld from the owner's hotkeys. */
   readonly minerBurnedU96F32: bigint;

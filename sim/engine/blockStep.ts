@@ -45,11 +45,10 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   const block = state0.block + 1;
   const minted = mintTao(state0.issuanceRao, blockEmission(state0, params, block));
   // update_registration_prices_for_networks: decay every subnet's registration price, reset per-block counts.
-  const priced = state0.subnets.map((s) => ({
-    ...s,
-    burnRao: decayBurn(s.burnRao, s.params, block),
-    registrationsThisBlock: 0,
-  }));
+  const priced = state0.subnets.map((s) => {
+    const burnRao = decayBurn(s.burnRao, s.params, block);
+    return burnRao === s.burnRao && s.registrationsThisBlock === 0 ? s : { ...s, burnRao, registrationsThisBlock: 0 };
+  });
   let state: ChainState = { ...state0, block, issuanceRao: minted.issuanceRao, subnets: priced };
 
   const emitted = emitToSubnets(state, params, minted.mintedRao);

@@ -140,3 +140,26 @@ describe('calendarBlockEmission (the article rule, not the chain rule)', () => {
     expect(calendarBlockEmission(10n ** 12n)).toBe(0n);
   });
 });
+
+describe('halvingCount at the default supply (threshold table)', () => {
+  it('counts the k ≥ 1 with issuance·2^k ≥ supply·(2^k − 1), as the chain’s loop does', () => {
+    const s = 21_000_000_000_000_000n;
+    const direct = (i: bigint): number => {
+      let k = 0;
+      while (i * (1n << BigInt(k + 1)) >= s * ((1n << BigInt(k + 1)) - 1n)) k++;
+      return k;
+    };
+    const near = fc.integer({ min: 1, max: 60 }).chain((k) =>
+      fc.bigInt(-3n, 3n).map((d) => {
+        const p = 1n << BigInt(k);
+        const t = (s * (p - 1n) + p - 1n) / p + d;
+        return t < 0n ? 0n : t >= s ? s - 1n : t;
+      }),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt(0n, s - 1n), near), (i) => {
+        expect(halvingCount(i)).toBe(direct(i));
+      }),
+    );
+  });
+});
