@@ -13,6 +13,7 @@ import { parseJsonExact } from './io/parseJsonExact.ts';
 import { readRun } from './io/readRun.ts';
 import { runScenarioFile } from './io/runScenarioFile.ts';
 import { scenarioSchema } from './io/scenarioSchema.ts';
+import { collectSweep, parseGrid, parseSeeds, parseShard, runSweep, SweepError } from './io/sweep.ts';
 import { readVectorFile } from './io/vectorFile.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -194,6 +195,139 @@ program
         process.stderr.write(
           `taosim: wrote ${dir}/network.csv, subnets.csv, summary.json${opts.report ? ', report.html' : ''}\n`,
         );
+      }
+    },
+  );
+
+program
+  .command('sweep')
+  .summary('run a scenario over many seeds × a parameter grid, on every core')
+  .description(
+    'Run a scenario once per seed and grid combination (Monte Carlo over seeds × a parameter grid) on a pool of ' +
+      'worker threads. Each run is exactly `taosim run <file> --seed s --set k=v … --blocks n --quiet --out ' +
+      '<out>/runs/<run-id>`. The scenario is checked with every grid combination before anything runs.',
+  )
+  .argument('[scenario.yaml]', 'the scenario file (not with --collect)')
+  .option('--seeds <list>', 'seeds to run: 1..100, 1,2,5 or 7 (required)')
+  .option(
+    '--grid <path=v1,v2,…>',
+    'sweep a scenario value over these values, read as YAML like --set (repeatable: the cartesian product)',
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
+  .option(
+    '--set <path=value>',
+    'override a scenario value in every run (repeatable)',
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
+  .option('--blocks <n>', 'override the duration of every run, in blocks', integerArg('--blocks'))
+  .option(
+    '--workers <k>',
+    'worker threads (default: the number of cores; 1 = in this process)',
+    integerArg('--workers'),
+  )
+  .option('--shard <i/N>', 'run only runs i, i+N, i+2N, … (1-based) and write sweep.shard-<i>-of-<N>.csv')
+  .option('--out <dir>', 'output folder (default out/sweeps/<scenario name>)')
+  .option('--collect <dir>', 'run nothing: rebuild <dir>/sweep.csv from <dir>/sweep.json and the run folders')
+  .option('--quiet', 'nothing on stderr but errors (no line per run, no final line)')
+  .addHelpText(
+    'after',
+    [
+      '',
+      'Examples:',
+      '  # 4 seeds × 2 values of tao_weight = 8 runs of one day, on every core:',
+      '  npx taosim sweep scenarios/baseline.yaml --seeds 1..4 --grid chain.tao_weight=0.05,0.18 \\',
+      '    --blocks 7200 --out out/sweeps/tao-weight',
+      '  # then: out/sweeps/tao-weight/sweep.csv, runs/chain.tao_weight-0.05__seed-1/ …',
+      '  npx taosim compare out/sweeps/tao-weight/runs/chain.tao_weight-0.05__seed-1 \\',
+      '    out/sweeps/tao-weight/runs/chain.tao_weight-0.18__seed-1',
+      '',
+      '  # the same sweep over two machines (same command, --shard 1/2 on one and 2/2 on the other), then',
+      '  # copy both folders into one and rebuild sweep.csv:',
+      '  npx taosim sweep scenarios/baseline.yaml --seeds 1..4 --grid chain.tao_weight=0.05,0.18 \\',
+      '    --blocks 7200 --out out/sweeps/tao-weight --shard 1/2',
+      '  npx taosim sweep --collect out/sweeps/tao-weight',
+      '',
+      'Runs: grid keys outermost, in command-line order (the first varies slowest), seeds innermost; index from 0.',
+      'A run is named <key>-<value>__…__seed-<s> (`[n]` written `.n`, other characters outside A-Z a-z 0-9 ._+-',
+      'as `_`; run-<index> for every run if two names would collide or one is too long).',
+      'Output: <out>/sweep.json (the definition), <out>/runs/<run-id>/ (what `taosim run` writes, or error.txt',
+      'if the run threw) and <out>/sweep.csv: index, run_id, seed, each grid key, status (ok, error, missing),',
+      'then the key figures of the run’s summary.json, in run order. Every file but summary.json’s wall_seconds',
+      'is byte-identical whatever --workers, and with or without --shard.',
+      '',
+      'Exit codes: 0 ok, 1 a run failed (its row has status error; --collect: a run missing or failed),',
+      '2 a bad option or scenario (checked with every grid combination before any run; nothing is written).',
+    ].join('\n'),
+  )
+  .action(
+    async (
+      file: string | undefined,
+      opts: {
+        seeds?: string;
+        grid: string[];
+        set: string[];
+        blocks?: number;
+        workers?: number;
+        shard?: string;
+        out?: string;
+        collect?: string;
+        quiet?: boolean;
+      },
+    ) => {
+      const fail = (e: unknown): never => {
+        if (e instanceof SweepError) throw new UsageError(e.message);
+        throw e;
+      };
+      if (opts.collect !== undefined) {
+        const given = [
+          file !== undefined && 'a scenario file',
+          opts.seeds !== undefined && '--seeds',
+          opts.grid.length > 0 && '--grid',
+          opts.set.length > 0 && '--set',
+          opts.blocks !== undefined && '--blocks',
+          opts.shard !== undefined && '--shard',
+          opts.out !== undefined && '--out',
+        ].filter(Boolean);
+        if (given.length > 0)
+          throw new UsageError(`--collect reads the sweep from <dir>/sweep.json; drop ${given.join(', ')}`);
+        let c: ReturnType<typeof collectSweep>;
+        try {
+          c = collectSweep(opts.collect);
+        } catch (e) {
+          return fail(e);
+        }
+        if (c.missing + c.failed > 0) {
+          process.stderr.write(`taosim: ${c.missing} of ${c.runs} runs missing, ${c.failed} failed; see ${c.index}\n`);
+          process.exitCode = 1;
+        } else if (!opts.quiet) process.stderr.write(`taosim: ${c.runs} runs; wrote ${c.index}\n`);
+        return;
+      }
+      if (file === undefined) throw new UsageError('sweep needs a scenario file (or --collect <dir>)');
+      if (opts.seeds === undefined) throw new UsageError('sweep needs --seeds, e.g. --seeds 1..10');
+      if (opts.workers !== undefined && opts.workers < 1)
+        throw new UsageError(`--workers expects 1 or more, got ${opts.workers}`);
+      let outcome: Awaited<ReturnType<typeof runSweep>>;
+      try {
+        outcome = await runSweep({
+          file,
+          seeds: parseSeeds(opts.seeds),
+          grid: opts.grid.map(parseGrid),
+          sets: opts.set,
+          version,
+          ...(opts.blocks !== undefined && { blocks: opts.blocks }),
+          ...(opts.workers !== undefined && { workers: opts.workers }),
+          ...(opts.shard !== undefined && { shard: parseShard(opts.shard) }),
+          ...(opts.out !== undefined && { outDir: opts.out }),
+          ...(opts.quiet !== undefined && { quiet: opts.quiet }),
+        });
+      } catch (e) {
+        return fail(e);
+      }
+      if (outcome.failed > 0) {
+        process.stderr.write(`taosim: ${outcome.failed} of ${outcome.runs} runs failed; see ${outcome.index}\n`);
+        process.exitCode = 1;
       }
     },
   );
