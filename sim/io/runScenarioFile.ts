@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { AGENT_COLUMNS, agentRows } from '../../analysis/agentRows.ts';
 import { formatTao } from '../../analysis/formatTao.ts';
 import { gini } from '../../analysis/gini.ts';
@@ -11,6 +10,7 @@ import { NETWORK_COLUMNS, SUBNET_COLUMNS, sampleRows } from '../../analysis/samp
 import { auditBooks } from '../economy/auditBooks.ts';
 import { buildScenario } from '../engine/buildScenario.ts';
 import { runSimulation } from '../engine/runSimulation.ts';
+import { CsvSink } from './csvSink.ts';
 import { loadScenario } from './loadScenario.ts';
 import { progressReporter } from './progress.ts';
 
@@ -35,76 +35,97 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   const scenario = loadScenario(readFileSync(file, 'utf8'), file, sets);
   const sim = buildScenario(scenario);
   const dir = opts.outDir ?? join('out', sim.name);
-  const network: string[][] = [];
-  const subnets: string[][] = [];
-  const agentsRows: string[][] = [];
-  const firstStake = new Map<string, bigint>();
-  const emissions: [number, bigint][] = [];
-  let refusedTotal = 0;
-  let emittedRao = 0n;
-  let adversarialRao = 0n;
-  const t0 = performance.now();
-  const progress = progressReporter(sim.blocks, opts.quiet ?? false);
-  const end = runSimulation(
-    sim.genesis,
-    sim.params,
-    sim.agents,
-    sim.blocks,
-    (state, record, refused) => {
-      refusedTotal += refused;
-      for (const epoch of record.epochs) {
-        const hotkeys = state.subnets.find((x) => x.netuid === epoch.netuid)?.neurons.hotkeys ?? [];
-        hotkeys.forEach((h, uid) => {
-          const e = epoch.result.emission[uid] ?? 0n;
-          emittedRao += e;
-          if (sim.adversarial.has(h)) adversarialRao += e;
-        });
+  // Rows stream into a temporary folder beside `dir`, moved into place only when the run has succeeded (a failed
+  // run leaves nothing behind).
+  const tmp = `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const network = new CsvSink(join(tmp, 'network.csv'), NETWORK_COLUMNS);
+  const subnets = new CsvSink(join(tmp, 'subnets.csv'), SUBNET_COLUMNS);
+  const agentsRows = opts.agents ? new CsvSink(join(tmp, 'agents.csv'), AGENT_COLUMNS) : null;
+  try {
+    return finishRun();
+  } catch (e) {
+    for (const sink of [network, subnets, agentsRows]) {
+      try {
+        sink?.close();
+      } catch {
+        // already closed
       }
-      if (emissions.length === 0 || emissions.at(-1)![1] !== record.emissionRao)
-        emissions.push([record.block, record.emissionRao]);
-      const k = state.block - sim.genesis.block;
-      if (k % sim.sampleEvery === 0 || k === sim.blocks) {
-        const rows = sampleRows(state, record, sim.startMs, sim.adversarial);
-        network.push(rows.network);
-        subnets.push(...rows.subnets);
-        if (opts.agents)
-          agentsRows.push(...agentRows(state, sim.genesis.block, sim.startMs, sim.agentInfo, firstStake));
-      }
-      progress(k);
-    },
-    sim.events,
-  );
-  const problems = auditBooks(end);
-  if (problems.length > 0) throw new Error(`books do not balance at the end of the run:\n${problems.join('\n')}`);
-  const stakes = end.subnets.flatMap((s) => [...s.stakes.values()].map((h) => Number(h.valueRao)));
-  // Validators' return: growth of their hotkey's stake pool on their subnet (dividends, take, nominators), annualised.
-  const apys = sim.genesis.subnets.flatMap((g) =>
-    [...g.stakes].flatMap(([hotkey, pool]) => {
-      const now = end.subnets.find((x) => x.netuid === g.netuid)?.stakes.get(hotkey);
-      if (!now || pool.valueRao === 0n || !hotkey.includes('-v')) return [];
-      return [(Number(now.valueRao) / Number(pool.valueRao) - 1) * (2_629_800 / sim.blocks)];
-    }),
-  );
-  const summary = {
-    scenario: sim.name,
-    seed: sim.seed,
-    version: opts.version,
-    scenario_hash: createHash('sha256').update(JSON.stringify(scenario)).digest('hex'),
-    blocks: sim.blocks,
-    wall_seconds: Math.round((performance.now() - t0) / 10) / 100,
-    final_issuance: formatTao(end.issuanceRao),
-    halving_blocks: halvingBlocks(emissions),
-    validator_apy_mean: apys.length ? Number((apys.reduce((a, b) => a + b, 0) / apys.length).toFixed(6)) : 0,
-    gini_stake: Number(gini(stakes).toFixed(6)),
-    nakamoto_stake: nakamoto(stakes),
-    adversarial_share: emittedRao === 0n ? 0 : Number((adversarialRao * 1_000_000n) / emittedRao) / 1e6,
-    refused_actions: refusedTotal,
-  };
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'network.csv'), stringify(network, { header: true, columns: [...NETWORK_COLUMNS] }));
-  writeFileSync(join(dir, 'subnets.csv'), stringify(subnets, { header: true, columns: [...SUBNET_COLUMNS] }));
-  if (opts.agents)
-    writeFileSync(join(dir, 'agents.csv'), stringify(agentsRows, { header: true, columns: [...AGENT_COLUMNS] }));
-  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  return dir;
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+
+  function finishRun(): string {
+    const firstStake = new Map<string, bigint>();
+    const emissions: [number, bigint][] = [];
+    let refusedTotal = 0;
+    let emittedRao = 0n;
+    let adversarialRao = 0n;
+    const t0 = performance.now();
+    const progress = progressReporter(sim.blocks, opts.quiet ?? false);
+    const end = runSimulation(
+      sim.genesis,
+      sim.params,
+      sim.agents,
+      sim.blocks,
+      (state, record, refused) => {
+        refusedTotal += refused;
+        for (const epoch of record.epochs) {
+          const hotkeys = state.subnets.find((x) => x.netuid === epoch.netuid)?.neurons.hotkeys ?? [];
+          hotkeys.forEach((h, uid) => {
+            const e = epoch.result.emission[uid] ?? 0n;
+            emittedRao += e;
+            if (sim.adversarial.has(h)) adversarialRao += e;
+          });
+        }
+        if (emissions.length === 0 || emissions.at(-1)![1] !== record.emissionRao)
+          emissions.push([record.block, record.emissionRao]);
+        const k = state.block - sim.genesis.block;
+        if (k % sim.sampleEvery === 0 || k === sim.blocks) {
+          const rows = sampleRows(state, record, sim.startMs, sim.adversarial);
+          network.push([rows.network]);
+          subnets.push(rows.subnets);
+          agentsRows?.push(agentRows(state, sim.genesis.block, sim.startMs, sim.agentInfo, firstStake));
+        }
+        progress(k);
+      },
+      sim.events,
+    );
+    const problems = auditBooks(end);
+    if (problems.length > 0) throw new Error(`books do not balance at the end of the run:\n${problems.join('\n')}`);
+    const stakes = end.subnets.flatMap((s) => [...s.stakes.values()].map((h) => Number(h.valueRao)));
+    // Validators' return: growth of their hotkey's stake pool on their subnet (dividends, take, nominators), annualised.
+    const apys = sim.genesis.subnets.flatMap((g) =>
+      [...g.stakes].flatMap(([hotkey, pool]) => {
+        const now = end.subnets.find((x) => x.netuid === g.netuid)?.stakes.get(hotkey);
+        if (!now || pool.valueRao === 0n || !hotkey.includes('-v')) return [];
+        return [(Number(now.valueRao) / Number(pool.valueRao) - 1) * (2_629_800 / sim.blocks)];
+      }),
+    );
+    const summary = {
+      scenario: sim.name,
+      seed: sim.seed,
+      version: opts.version,
+      scenario_hash: createHash('sha256').update(JSON.stringify(scenario)).digest('hex'),
+      blocks: sim.blocks,
+      wall_seconds: Math.round((performance.now() - t0) / 10) / 100,
+      final_issuance: formatTao(end.issuanceRao),
+      halving_blocks: halvingBlocks(emissions),
+      validator_apy_mean: apys.length ? Number((apys.reduce((a, b) => a + b, 0) / apys.length).toFixed(6)) : 0,
+      gini_stake: Number(gini(stakes).toFixed(6)),
+      nakamoto_stake: nakamoto(stakes),
+      adversarial_share: emittedRao === 0n ? 0 : Number((adversarialRao * 1_000_000n) / emittedRao) / 1e6,
+      refused_actions: refusedTotal,
+    };
+    network.close();
+    subnets.close();
+    agentsRows?.close();
+    writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    mkdirSync(dir, { recursive: true });
+    for (const file of readdirSync(tmp)) renameSync(join(tmp, file), join(dir, file));
+    rmSync(tmp, { recursive: true, force: true });
+    return dir;
+  }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { runEpoch } from '../../sim/consensus/index.ts';
@@ -9,7 +10,8 @@ import { measure } from './stats.ts';
 
 /**
  * `npm run bench`: prints JSON (and writes out/bench.json). Times are milliseconds per call: median and spread
- * (min, p10, p90, max) over repeated runs. `--quick` runs fewer repetitions.
+ * (min, p10, p90, max) over repeated runs. `--quick` runs fewer repetitions; `--year` runs the full-network
+ * scenario for its whole simulated year (else one day, extrapolated).
  */
 const quick = process.argv.includes('--quick');
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -63,7 +65,38 @@ function engineCase(subnets: number, blocks: number) {
     blocks_per_second: Math.round(blocks / seconds),
   };
 }
-const engineCases = [engineCase(1, quick ? 2_000 : 20_000), engineCase(128, quick ? 200 : 2_000)];
+// Scaling: the same per-subnet work at 1, 32, 64 and 128 subnets; `subnet_blocks_per_second` (blocks/s × subnets)
+// stays flat when the cost is linear in subnets.
+const engineCases = [
+  engineCase(1, quick ? 2_000 : 20_000),
+  ...[32, 64, 128].map((n) => engineCase(n, quick ? 200 : Math.round(256_000 / n))),
+].map((c) => ({ ...c, subnet_blocks_per_second: c.blocks_per_second * c.subnets }));
+
+/**
+ * The shipped full-network scenario (agents and CSV output included) in a child process, for its peak memory: one
+ * simulated day by default (its year is extrapolated from it, marked as such), the whole year with `--year`.
+ */
+function fullNetworkCase() {
+  const year = process.argv.includes('--year');
+  const blocks = quick ? 1_800 : 7_200;
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'test/bench/fullNetwork.ts', ...(year ? ['--year'] : ['--blocks', String(blocks)])],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+  );
+  const r = JSON.parse(out) as { blocks: number; seconds: number; blocks_per_second: number; peak_rss_mb: number };
+  const yearBlocks = 2_629_800;
+  process.stderr.write(`full-network ${r.blocks} blocks: ${r.seconds} s, ${r.peak_rss_mb} MB peak\n`);
+  return {
+    case: 'full-network',
+    subnets: 128,
+    uids: 256,
+    ...r,
+    year_seconds: Math.round((r.seconds * yearBlocks) / r.blocks),
+    year_extrapolated: !year,
+  };
+}
+const fullNetwork = fullNetworkCase();
 
 const report = {
   taosim: pkg.version,
@@ -71,7 +104,7 @@ const report = {
   cores: availableParallelism(),
   cpu: cpus()[0]?.model ?? 'unknown',
   date: new Date().toISOString(),
-  cases: [...epochCases, ...engineCases],
+  cases: [...epochCases, ...engineCases, fullNetwork],
 };
 mkdirSync('out', { recursive: true });
 writeFileSync('out/bench.json', `${JSON.stringify(report, null, 2)}\n`);

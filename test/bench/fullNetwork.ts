@@ -1,0 +1,30 @@
+import { availableParallelism } from 'node:os';
+import { runScenarioFile } from '../../sim/io/runScenarioFile.ts';
+
+/**
+ * One bench case in its own process (so its peak memory is its own): the shipped `full-network` scenario (128
+ * subnets × 256 uids, float epochs, every agent, CSV output) for `--blocks N` blocks, or for its whole year with
+ * `--year`. Prints one JSON line: wall seconds, blocks per second and peak RSS.
+ */
+const args = process.argv.slice(2);
+const year = args.includes('--year');
+const at = args.indexOf('--blocks');
+const blocks = year ? undefined : Number(at >= 0 ? args[at + 1] : 7200);
+const t0 = performance.now();
+runScenarioFile('scenarios/full-network.yaml', {
+  ...(blocks !== undefined && { blocks }),
+  outDir: 'out/bench-full-network',
+  quiet: true,
+  version: 'bench',
+});
+const seconds = (performance.now() - t0) / 1000;
+const ran = blocks ?? 2_629_800;
+process.stdout.write(
+  `${JSON.stringify({
+    blocks: ran,
+    seconds: Math.round(seconds * 100) / 100,
+    blocks_per_second: Math.round(ran / seconds),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    cores: availableParallelism(),
+  })}\n`,
+);
