@@ -1,16 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fastFloatEpoch } from '../sim/consensus/fastFloatEpoch.ts';
-import { genericFloatEpoch } from '../sim/consensus/index.ts';
+import { genericEpoch, genericFloatEpoch } from '../sim/consensus/index.ts';
 import type { EpochInput, EpochResult, SparseMatrixU16, SparseRowU16 } from '../sim/consensus/types.ts';
 import { parseJsonExact } from '../sim/io/parseJsonExact.ts';
 import { readVectorFile } from '../sim/io/vectorFile.ts';
 import { subnetArbitrary } from './support/subnetArbitrary.ts';
 
-// The specialised float epoch must reproduce the generic float path bit for bit: every output field, the bonds rows
-// with the same columns, values and order.
+// The typed-array kernel must reproduce the generic path bit for bit — every output field, the bonds rows with the
+// same columns, values and order: in float mode the generic float epoch, in exact mode the generic fixed epoch (the
+// chain's substrate_fixed arithmetic on bigint). Every test below runs in both modes.
 const generic = (input: EpochInput): EpochResult => genericFloatEpoch(input);
+let exactMode = false;
+const reference = (input: EpochInput): EpochResult =>
+  exactMode ? genericEpoch(input, 'fixed') : genericFloatEpoch(input);
+const fast = (input: EpochInput): EpochResult => fastFloatEpoch(input, exactMode);
 
 /** Every field as plain arrays (typed-array views compare like fresh arrays), with each field's array type. */
 function plain(r: EpochResult) {
@@ -32,8 +37,8 @@ function plain(r: EpochResult) {
 }
 
 function expectSame(input: EpochInput): EpochResult {
-  const expected = generic(input);
-  expect(plain(fastFloatEpoch(input))).toEqual(plain(expected));
+  const expected = reference(input);
+  expect(plain(fast(input))).toEqual(plain(expected));
   return expected;
 }
 
@@ -116,142 +121,151 @@ const disorderedSubnet = subnetArbitrary().chain((input) => {
     });
 });
 
-describe('fastFloatEpoch', () => {
-  it('equals the generic float epoch on random subnets (Yuma and Yuma3, liquid alpha, ties, sizes 1–256)', () => {
-    fc.assert(fc.property(subnetArbitrary(), (input) => void expectSame(input)));
-  });
-
-  it('equals it with the owner uid, commit-reveal, a stake threshold, 0 < bonds penalty < 1 and a last step block', () => {
-    fc.assert(fc.property(variedSubnet, (input) => void expectSame(input)));
-  });
-
-  it('equals it on unsorted weight and bonds rows and rows with a repeated column', () => {
-    fc.assert(
-      fc.property(disorderedSubnet, (input) => void expectSame(input)),
-      { numRuns: 100 },
-    );
-  });
-
-  it('reads repeated and reversed stored rows like the generic path (each EMA variant)', () => {
-    const repeated = (r: SparseRowU16): SparseRowU16 => {
-      if (r.cols.length < 2) return r;
-      const cols = Array.from(r.cols);
-      const vals = Array.from(r.vals);
-      cols.splice(1, 0, cols[0]!);
-      vals.splice(1, 0, (vals[0]! + 12_345) % 65_536);
-      return row(cols, vals);
-    };
-    const reversed = (r: SparseRowU16): SparseRowU16 => row(Array.from(r.cols).reverse(), Array.from(r.vals).reverse());
-    for (const yuma3 of [false, true]) {
-      for (const liquid of [false, true]) {
-        const x = benchLike(4, 8, yuma3);
-        const params = { ...x.params, liquidAlphaEnabled: liquid };
-        for (const f of [repeated, reversed]) {
-          expectSame({ ...x, params, bonds: x.bonds.map(f) });
-          expectSame({ ...x, params, weights: x.weights.map(f) });
-        }
-      }
-    }
-  });
-
-  it('equals it over epoch chains (bonds and permits carried over, weights drifting)', () => {
-    const chain = fc.record({
-      input: fc.oneof(subnetArbitrary({ maxN: 96 }), variedSubnet),
-      drift: fc.array(fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 8 }), { minLength: 3, maxLength: 6 }),
+for (const mode of ['float', 'exact'] as const)
+  describe(`fastFloatEpoch (${mode} mode = the generic ${mode === 'float' ? 'float' : 'fixed'} epoch)`, () => {
+    beforeAll(() => {
+      exactMode = mode === 'exact';
     });
-    fc.assert(
-      fc.property(chain, ({ input, drift }) => {
-        let x = input;
-        for (const [e, changes] of drift.entries()) {
-          const r = expectSame(x);
-          // New weights for a few rows (same columns, new values), then the next epoch a block later.
-          const weights = x.weights.map((w, i) =>
-            changes.length > 0 && i % changes.length === e % changes.length && w.cols.length > 0
-              ? row(
-                  Array.from(w.cols),
-                  Array.from(w.vals, (_, k) => changes[k % changes.length]!),
-                )
-              : w,
-          );
-          x = {
-            ...x,
-            weights,
-            bonds: r.bonds,
-            validatorPermits: r.newValidatorPermits,
-            currentBlock: x.currentBlock + 1,
-          };
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
 
-  it('equals it on the mainnet-shaped benchmark subnets', () => {
-    for (const yuma3 of [false, true]) expectSame(benchLike(64, 256, yuma3));
-  });
+    it('equals the generic float epoch on random subnets (Yuma and Yuma3, liquid alpha, ties, sizes 1–256)', () => {
+      fc.assert(fc.property(subnetArbitrary(), (input) => void expectSame(input)));
+    });
 
-  it('gives identical results on every subtensor vector (replayed epoch by epoch)', () => {
-    const dir = new URL('./vectors/', import.meta.url);
-    const files = readdirSync(dir).filter((f) => f.startsWith('epoch_') && f.endsWith('.json'));
-    expect(files.length).toBeGreaterThan(0);
-    for (const f of files) {
-      const { scenario: s } = readVectorFile(parseJsonExact(readFileSync(new URL(f, dir), 'utf8'), f));
-      const weights: SparseRowU16[] = Array.from({ length: s.n }, () => row([], []));
-      const lastUpdate = s.initialLastUpdate.slice();
-      let bonds: SparseMatrixU16 = weights.slice();
-      let permits: ArrayLike<number> = s.initialPermits;
-      for (const e of s.epochs) {
-        for (const [uid, r] of e.weights) weights[uid] = r;
-        for (const [uid, b] of e.lastUpdate) lastUpdate[uid] = b;
-        if (e.resetBondsUid !== null && e.bondsResetEnabled) {
-          const uid = e.resetBondsUid;
-          bonds = bonds.map((r) => {
-            const keep = Array.from(r.cols, (_, k) => k).filter((k) => r.cols[k] !== uid);
-            return row(
-              keep.map((k) => r.cols[k]!),
-              keep.map((k) => r.vals[k]!),
-            );
-          });
+    it('equals it with the owner uid, commit-reveal, a stake threshold, 0 < bonds penalty < 1 and a last step block', () => {
+      fc.assert(fc.property(variedSubnet, (input) => void expectSame(input)));
+    });
+
+    it('equals it on unsorted weight and bonds rows and rows with a repeated column', () => {
+      fc.assert(
+        fc.property(disorderedSubnet, (input) => void expectSame(input)),
+        { numRuns: 100 },
+      );
+    });
+
+    it('reads repeated and reversed stored rows like the generic path (each EMA variant)', () => {
+      const repeated = (r: SparseRowU16): SparseRowU16 => {
+        if (r.cols.length < 2) return r;
+        const cols = Array.from(r.cols);
+        const vals = Array.from(r.vals);
+        cols.splice(1, 0, cols[0]!);
+        vals.splice(1, 0, (vals[0]! + 12_345) % 65_536);
+        return row(cols, vals);
+      };
+      const reversed = (r: SparseRowU16): SparseRowU16 =>
+        row(Array.from(r.cols).reverse(), Array.from(r.vals).reverse());
+      for (const yuma3 of [false, true]) {
+        for (const liquid of [false, true]) {
+          const x = benchLike(4, 8, yuma3);
+          const params = { ...x.params, liquidAlphaEnabled: liquid };
+          for (const f of [repeated, reversed]) {
+            expectSame({ ...x, params, bonds: x.bonds.map(f) });
+            expectSame({ ...x, params, weights: x.weights.map(f) });
+          }
         }
-        const r = expectSame({
-          n: s.n,
-          currentBlock: e.currentBlock,
-          params: e.params,
-          stake: e.stake.map((v) => v << 64n),
-          lastUpdate: lastUpdate.slice(),
-          blockAtRegistration: e.blockAtRegistration,
-          validatorPermits: permits,
-          weights: weights.slice(),
-          bonds,
-          ownerUid: s.ownerUid,
-          lastMechanismStepBlock: 0,
-          raoEmission: s.raoEmission,
-        });
-        bonds = r.bonds;
-        permits = r.newValidatorPermits;
       }
-    }
-  });
+    });
 
-  it('would notice a one-LSB difference in any field, including a bond value', () => {
-    const input = benchLike(16, 64, true);
-    const r = fastFloatEpoch(input);
-    const expected = plain(generic(input));
-    expect(plain(r)).toEqual(expected);
-    const i = r.bonds.findIndex((b) => b.vals.length > 0);
-    const tampered = { ...r, bonds: r.bonds.map((b, k) => (k === i ? row(Array.from(b.cols), [b.vals[0]! ^ 1]) : b)) };
-    expect(plain(tampered)).not.toEqual(expected);
-    const emission = BigUint64Array.from(r.emission, (v, k) => (k === 0 ? v + 1n : v));
-    expect(plain({ ...r, emission })).not.toEqual(expected);
-  });
+    it('equals it over epoch chains (bonds and permits carried over, weights drifting)', () => {
+      const chain = fc.record({
+        input: fc.oneof(subnetArbitrary({ maxN: 96 }), variedSubnet),
+        drift: fc.array(fc.array(fc.integer({ min: 0, max: 65535 }), { maxLength: 8 }), { minLength: 3, maxLength: 6 }),
+      });
+      fc.assert(
+        fc.property(chain, ({ input, drift }) => {
+          let x = input;
+          for (const [e, changes] of drift.entries()) {
+            const r = expectSame(x);
+            // New weights for a few rows (same columns, new values), then the next epoch a block later.
+            const weights = x.weights.map((w, i) =>
+              changes.length > 0 && i % changes.length === e % changes.length && w.cols.length > 0
+                ? row(
+                    Array.from(w.cols),
+                    Array.from(w.vals, (_, k) => changes[k % changes.length]!),
+                  )
+                : w,
+            );
+            x = {
+              ...x,
+              weights,
+              bonds: r.bonds,
+              validatorPermits: r.newValidatorPermits,
+              currentBlock: x.currentBlock + 1,
+            };
+          }
+        }),
+        { numRuns: 60 },
+      );
+    });
 
-  it('is pure across calls: a large epoch in between does not change a small one', () => {
-    const small = benchLike(4, 8, true);
-    const before = plain(fastFloatEpoch(small));
-    fastFloatEpoch(benchLike(64, 512, false));
-    expect(plain(fastFloatEpoch(small))).toEqual(before);
+    it('equals it on the mainnet-shaped benchmark subnets', () => {
+      for (const yuma3 of [false, true]) expectSame(benchLike(64, 256, yuma3));
+    });
+
+    it('gives identical results on every subtensor vector (replayed epoch by epoch)', () => {
+      const dir = new URL('./vectors/', import.meta.url);
+      const files = readdirSync(dir).filter((f) => f.startsWith('epoch_') && f.endsWith('.json'));
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) {
+        const { scenario: s } = readVectorFile(parseJsonExact(readFileSync(new URL(f, dir), 'utf8'), f));
+        const weights: SparseRowU16[] = Array.from({ length: s.n }, () => row([], []));
+        const lastUpdate = s.initialLastUpdate.slice();
+        let bonds: SparseMatrixU16 = weights.slice();
+        let permits: ArrayLike<number> = s.initialPermits;
+        for (const e of s.epochs) {
+          for (const [uid, r] of e.weights) weights[uid] = r;
+          for (const [uid, b] of e.lastUpdate) lastUpdate[uid] = b;
+          if (e.resetBondsUid !== null && e.bondsResetEnabled) {
+            const uid = e.resetBondsUid;
+            bonds = bonds.map((r) => {
+              const keep = Array.from(r.cols, (_, k) => k).filter((k) => r.cols[k] !== uid);
+              return row(
+                keep.map((k) => r.cols[k]!),
+                keep.map((k) => r.vals[k]!),
+              );
+            });
+          }
+          const r = expectSame({
+            n: s.n,
+            currentBlock: e.currentBlock,
+            params: e.params,
+            stake: e.stake.map((v) => v << 64n),
+            lastUpdate: lastUpdate.slice(),
+            blockAtRegistration: e.blockAtRegistration,
+            validatorPermits: permits,
+            weights: weights.slice(),
+            bonds,
+            ownerUid: s.ownerUid,
+            lastMechanismStepBlock: 0,
+            raoEmission: s.raoEmission,
+          });
+          bonds = r.bonds;
+          permits = r.newValidatorPermits;
+        }
+      }
+    });
+
+    it('would notice a one-LSB difference in any field, including a bond value', () => {
+      const input = benchLike(16, 64, true);
+      const r = fast(input);
+      const expected = plain(reference(input));
+      expect(plain(r)).toEqual(expected);
+      const i = r.bonds.findIndex((b) => b.vals.length > 0);
+      const tampered = {
+        ...r,
+        bonds: r.bonds.map((b, k) => (k === i ? row(Array.from(b.cols), [b.vals[0]! ^ 1]) : b)),
+      };
+      expect(plain(tampered)).not.toEqual(expected);
+      const emission = BigUint64Array.from(r.emission, (v, k) => (k === 0 ? v + 1n : v));
+      expect(plain({ ...r, emission })).not.toEqual(expected);
+    });
+
+    it('is pure across calls: a large epoch in between does not change a small one', () => {
+      const small = benchLike(4, 8, true);
+      const before = plain(fast(small));
+      fastFloatEpoch(benchLike(64, 512, false), !exactMode);
+      expect(plain(fast(small))).toEqual(before);
+    });
   });
-});
 
 /** A deterministic mainnet-shaped subnet (dense validator rows, warmed-up bonds), as the benchmark builds it. */
 function benchLike(validators: number, uids: number, yuma3: boolean): EpochInput {

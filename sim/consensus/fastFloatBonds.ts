@@ -1,4 +1,5 @@
 import { type Csr, growF64, growI32, growU8 } from './fastFloatBuffers.ts';
+import { gdiv, gmul, u16p } from './grid.ts';
 import type { EpochInput } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -25,7 +26,7 @@ export function loadBonds(input: EpochInput, lastTempo: number, reg: Float64Arra
       const j = rc[k]!;
       if (j >= n || lastTempo <= reg[j]!) continue;
       col[nnz] = j;
-      val[nnz++] = yuma3 ? rv[k]! / 65535 : rv[k]!;
+      val[nnz++] = yuma3 ? u16p(rv[k]!) : rv[k]!;
     }
   }
   start[n] = nnz;
@@ -49,7 +50,7 @@ export function colNormalize(m: Csr, n: number, sums: Float64Array): void {
   const end = m.start[n]!;
   for (let e = 0; e < end; e++) {
     const d = sums[col[e]!]!;
-    if (d !== 0) val[e] = Math.trunc((val[e]! / d) * 4294967296) / 4294967296;
+    if (d !== 0) val[e] = gdiv(val[e]!, d);
   }
 }
 
@@ -78,7 +79,7 @@ export function matEma(next: Csr, old: Csr, n: number, alpha: number, out: Csr):
     let count = 0;
     for (let e = next.start[i]!; e < next.start[i + 1]!; e++) {
       const j = next.col[e]!;
-      acc[j] = acc[j]! + Math.floor(alpha * next.val[e]! * 4294967296) / 4294967296;
+      acc[j] = acc[j]! + gmul(alpha, next.val[e]!);
       if (mark[j] === 0) {
         mark[j] = 1;
         touched[count++] = j;
@@ -86,7 +87,7 @@ export function matEma(next: Csr, old: Csr, n: number, alpha: number, out: Csr):
     }
     for (let e = old.start[i]!; e < old.start[i + 1]!; e++) {
       const j = old.col[e]!;
-      acc[j] = acc[j]! + Math.floor(rest * old.val[e]! * 4294967296) / 4294967296;
+      acc[j] = acc[j]! + gmul(rest, old.val[e]!);
       if (mark[j] === 0) {
         mark[j] = 1;
         touched[count++] = j;
@@ -116,7 +117,7 @@ export function matmulTranspose(m: Csr, n: number, v: Float64Array, out: Float64
   for (let i = 0; i < n; i++) {
     let s = 0;
     const end = start[i + 1]!;
-    for (let e = start[i]!; e < end; e++) s += Math.floor(v[col[e]!]! * val[e]! * 4294967296) / 4294967296;
+    for (let e = start[i]!; e < end; e++) s += gmul(v[col[e]!]!, val[e]!);
     out[i] = s;
   }
 }
@@ -142,8 +143,7 @@ export function yumaBonds(
   delta.col.set(wb.col.subarray(0, nnz));
   for (let i = 0; i < n; i++) {
     const s = activeStake[i]!;
-    for (let e = wb.start[i]!; e < wb.start[i + 1]!; e++)
-      delta.val[e] = Math.floor(wb.val[e]! * s * 4294967296) / 4294967296;
+    for (let e = wb.start[i]!; e < wb.start[i + 1]!; e++) delta.val[e] = gmul(wb.val[e]!, s);
   }
   colNormalize(delta, n, sums);
   matEma(delta, old, n, alpha, ema);

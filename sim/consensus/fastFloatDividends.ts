@@ -1,5 +1,6 @@
 import type { Csr } from './fastFloatBuffers.ts';
 import { EMPTY_ROW } from './fastFloatOutput.ts';
+import { gdiv, gmul } from './grid.ts';
 import type { SparseRowU16 } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -35,8 +36,8 @@ export function yuma3DividendsAndStore(
       const j = col[q]!;
       const v = val[q]!;
       const d = colSum[j]!;
-      const x = d !== 0 ? Math.trunc((v / d) * 4294967296) / 4294967296 : v;
-      const term = Math.floor(incentive[j]! * x * 4294967296) / 4294967296;
+      const x = d !== 0 ? gdiv(v, d) : v;
+      const term = gmul(incentive[j]!, x);
       if (q & 1) s1 += term;
       else s0 += term;
       if (stored) {
@@ -45,7 +46,7 @@ export function yuma3DividendsAndStore(
         buf[size + at + q - s] = u < 0 ? 0 : u > 65535 ? 65535 : u;
       }
     }
-    const dv = Math.floor((s0 + s1) * activeStake[i]! * 4294967296) / 4294967296;
+    const dv = gmul(s0 + s1, activeStake[i]!);
     out[i] = dv;
     total += dv;
     if (stored) {
@@ -56,6 +57,6 @@ export function yuma3DividendsAndStore(
       rows.push(EMPTY_ROW);
     }
   }
-  if (total !== 0) for (let i = 0; i < n; i++) out[i] = Math.trunc((out[i]! / total) * 4294967296) / 4294967296;
+  if (total !== 0) for (let i = 0; i < n; i++) out[i] = gdiv(out[i]!, total);
   return rows;
 }

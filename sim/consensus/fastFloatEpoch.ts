@@ -8,6 +8,7 @@ import { normalizeStake, topkNonzero } from './fastFloatStake.ts';
 import { clipTrustRanks, interpolateRows, loadWeights } from './fastFloatWeights.ts';
 import { clipDelta, emaMerge, loadRawBonds, normalizeEma } from './fastFloatYuma.ts';
 import { yuma3Pass } from './fastFloatYuma3.ts';
+import { gdiv, setExactGrid, u16p } from './grid.ts';
 import type { EpochInput, EpochResult, SparseRowU16 } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -39,11 +40,15 @@ const oldBonds = new Csr();
 const delta = new Csr();
 const ema = new Csr();
 
+/** The bond EMA's alpha: 1 − bma/10^6, as floatArith (plain) or fixedArith (I64F64 quotient, then I32F32). */
+const emaAlpha = (bma: number, exact: boolean): number =>
+  exact ? 1 - Number((BigInt(bma) << 32n) / 1_000_000n) / 4294967296 : 1 - bma / 1_000_000;
+
 /** `inplace_normalize`: x / Σx (truncated to the grid) unless Σx == 0. */
 function normalize(xs: Float64Array, n: number): void {
   let s = 0;
   for (let i = 0; i < n; i++) s += xs[i]!;
-  if (s !== 0) for (let i = 0; i < n; i++) xs[i] = Math.trunc((xs[i]! / s) * 4294967296) / 4294967296;
+  if (s !== 0) for (let i = 0; i < n; i++) xs[i] = gdiv(xs[i]!, s);
 }
 
 /** The general path's clip (trust, ranks) and weights for bonds: W, clipped W, or their interpolation. */
@@ -78,7 +83,8 @@ function reserve(n: number): void {
  * `runEpoch(input, { mode: 'float' })` — every grid operation of floatArith done inline in the generic path's
  * order — on typed arrays and CSR matrices instead of the generic `Arith` over arrays of rows.
  */
-export function fastFloatEpoch(input: EpochInput): EpochResult {
+export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
+  setExactGrid(exact);
   const n = input.n;
   const p = input.params;
   const ownerUid = input.ownerUid;
@@ -118,22 +124,22 @@ export function fastFloatEpoch(input: EpochInput): EpochResult {
   voters.build(activeStake, n);
   const scores = scoreMatrix(n, voters.count);
   const rowsSorted = loadWeights(input, permits, owner, reg, weights, voters, scores);
-  consensusColumns(scores, n, voters, p.kappa / 65535, consensus);
+  consensusColumns(scores, n, voters, u16p(p.kappa), consensus);
 
   // Bonds and dividends: the fused kernels when every weights and bonds row is strictly increasing (as the chain and
   // the epoch store them) and the bonds penalty is 0 or 1; otherwise the general kernels, step by step.
-  const ratio = p.bondsPenalty / 65535;
+  const ratio = u16p(p.bondsPenalty);
   const fused = rowsSorted && (ratio === 0 || ratio === 1);
   const lastTempo =
     input.lastMechanismStepBlock === 0 ? Math.max(0, input.currentBlock - p.tempo) : input.lastMechanismStepBlock + 1;
-  const alpha = 1 - p.bondsMovingAverage / 1_000_000;
+  const alpha = emaAlpha(p.bondsMovingAverage, exact);
   let bonds: SparseRowU16[];
   if (p.yuma3Enabled) {
     let anyConsensus = false;
     for (let j = 0; j < n; j++) if (consensus[j] !== 0) anyConsensus = true;
     const liquid = p.liquidAlphaEnabled && anyConsensus;
-    const low = p.alphaLow / 65535;
-    const high = p.alphaHigh / 65535;
+    const low = u16p(p.alphaLow);
+    const high = u16p(p.alphaHigh);
     const pass = {
       n,
       bonds: input.bonds,

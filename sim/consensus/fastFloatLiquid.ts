@@ -1,24 +1,39 @@
+import { expSafe as expSafeGeneric } from './exp.ts';
 import { type Csr, growF64, growI32, growU8, sortedColumns } from './fastFloatBuffers.ts';
+import { fixedArith } from './fixed.ts';
+import { gdiv, gmul, isExactGrid } from './grid.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
 
 const E = 22802600 / 2 ** 23; // floor(e·2^23)/2^23, as fixed.ts and float.ts
 
-/** exp.ts `expSafe` in float mode, same operations in the same order. */
+/**
+ * exp.ts `expSafe`, same operations in the same order (float mode: with its grid-rounded Math.exp on |x| ≤ 8; exact
+ * mode: always the series, whose terms and sum stay below 2^20 for |x| ≤ 13 — `alphaOf` takes larger exponents to
+ * bigint).
+ */
 function expSafe(input: number): number {
   const x0 = input < -20 ? -20 : input > 20 ? 20 : input;
   if (x0 === 0) return 1;
   if (x0 === 1) return E;
-  if (x0 >= -8 && x0 <= 8) return Math.floor(Math.exp(x0) * 4294967296) / 4294967296;
+  if (!isExactGrid() && x0 >= -8 && x0 <= 8) return Math.floor(Math.exp(x0) * 4294967296) / 4294967296;
   const neg = x0 < 0;
   const x = neg ? 0 - x0 : x0;
   let result = x + 1;
   let term = x;
   for (let i = 2; i < 32; i++) {
-    term = Math.trunc((Math.floor(term * x * 4294967296) / 4294967296 / i) * 4294967296) / 4294967296;
+    term = gdiv(gmul(term, x), i);
     result = result + term;
   }
-  return neg ? Math.trunc((1 / result) * 4294967296) / 4294967296 : result;
+  return neg ? gdiv(1, result) : result;
+}
+
+const G = 4294967296n;
+/** alphaOf in fixedArith (bigint), for an exponent whose exponential does not fit the double grid. */
+function alphaOfBig(exponent: number, low: number, high: number): number {
+  const e = expSafeGeneric(fixedArith, BigInt(exponent * 4294967296));
+  const sigmoid = Number(fixedArith.satDiv(G, G + e)) / 4294967296;
+  return low + gmul(sigmoid, high - low);
 }
 
 /**
@@ -27,9 +42,11 @@ function expSafe(input: number): number {
  * clamped to [low, high].
  */
 export function alphaOf(combined: number, k: number, low: number, high: number): number {
-  const exponent = Math.floor(k * (combined - 0.5) * 4294967296) / 4294967296;
-  const sigmoid = Math.trunc((1 / (1 + expSafe(exponent))) * 4294967296) / 4294967296;
-  const alpha = low + Math.floor(sigmoid * (high - low) * 4294967296) / 4294967296;
+  const exponent = gmul(k, combined - 0.5);
+  const alpha =
+    isExactGrid() && (exponent > 13 || exponent < -13)
+      ? alphaOfBig(exponent, low, high)
+      : low + gmul(gdiv(1, 1 + expSafe(exponent)), high - low);
   const capped = alpha < high ? alpha : high;
   return capped > low ? capped : low;
 }
@@ -56,7 +73,7 @@ export function matEmaLiquid(
   steepness: number,
   out: Csr,
 ): void {
-  const k = Math.trunc((steepness / -100) * 4294967296) / 4294967296;
+  const k = gdiv(steepness, -100);
   const alphaAtZero = alphaOf(0, k, low, high);
   let lastCombined = 0;
   let lastAlpha = alphaAtZero;
@@ -110,11 +127,11 @@ export function matEmaLiquid(
     }
     for (let q = bs; q < be; q++) {
       const j = bCol[q]!;
-      if (inRow[j]) decayed[j] = Math.floor((1 - rate[j]!) * bVal[q]! * 4294967296) / 4294967296;
+      if (inRow[j]) decayed[j] = gmul(1 - rate[j]!, bVal[q]!);
     }
     for (let q = s; q < e; q++) {
       const j = col[q]!;
-      const inc = Math.floor(rate[j]! * val[q]! * 4294967296) / 4294967296;
+      const inc = gmul(rate[j]!, val[q]!);
       const total = decayed[j]! + (inc > 0 ? inc : 0);
       const v = total < 1 ? total : 1;
       if (v > 0) {

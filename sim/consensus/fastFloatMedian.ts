@@ -1,4 +1,5 @@
 import { growF64, growI32 } from './fastFloatBuffers.ts';
+import { gdiv } from './grid.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
 
@@ -31,7 +32,7 @@ export class Voters {
     let sum = 0;
     for (let k = 0; k < nv; k++) {
       const s = activeStake[uid[k]!]!;
-      const v = total === 0 ? s : Math.trunc((s / total) * 4294967296) / 4294967296;
+      const v = total === 0 ? s : gdiv(s, total);
       stake[k] = v;
       sum += v;
     }

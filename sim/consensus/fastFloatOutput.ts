@@ -1,4 +1,5 @@
 import type { Csr } from './fastFloatBuffers.ts';
+import { gdiv } from './grid.ts';
 import type { SparseRowU16 } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -67,9 +68,9 @@ export function emissionShares(
   }
   if (total !== 0) {
     for (let i = 0; i < n; i++) {
-      server[i] = Math.trunc((incentive[i]! / total) * 4294967296) / 4294967296;
-      validator[i] = Math.trunc((dividends[i]! / total) * 4294967296) / 4294967296;
-      combined[i] = Math.trunc((combined[i]! / total) * 4294967296) / 4294967296;
+      server[i] = gdiv(incentive[i]!, total);
+      validator[i] = gdiv(dividends[i]!, total);
+      combined[i] = gdiv(combined[i]!, total);
     }
     return;
   }
@@ -107,7 +108,7 @@ export function storeBonds(m: Csr, n: number, newPermits: Uint8Array, colMax: Fl
       let x = val[s + k]!;
       if (colMax !== null) {
         const d = colMax[j]!;
-        if (d !== 0) x = Math.trunc((x / d) * 4294967296) / 4294967296;
+        if (d !== 0) x = gdiv(x, d);
       }
       const v = Math.floor(x * 65535);
       buf[at + k] = j;

@@ -1,4 +1,5 @@
 import { growF64 } from './fastFloatBuffers.ts';
+import { gdivFloor, isExactGrid } from './grid.ts';
 import type { EpochInput } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -12,6 +13,20 @@ export function normalizeStake(input: EpochInput, owner: number, out: Float64Arr
   const n = input.n;
   const stake = input.stake;
   const limit = input.params.stakeThreshold << 64n;
+  if (isExactGrid()) {
+    // fixedArith.normalizeStake64: ((s << 64) / Σs) >> 32 = (s << 32) / Σs in I64F64, then to the I32F32 grid.
+    let total = 0n;
+    for (let i = 0; i < n; i++) {
+      const s = stake[i] ?? 0n;
+      if (i === owner || s >= limit) total += s;
+    }
+    for (let i = 0; i < n; i++) {
+      const s = stake[i] ?? 0n;
+      const kept = i === owner || s >= limit ? s : 0n;
+      out[i] = Number(total === 0n ? kept >> 32n : (kept << 32n) / total) / 4294967296;
+    }
+    return;
+  }
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const s = stake[i] ?? 0n;
@@ -19,7 +34,7 @@ export function normalizeStake(input: EpochInput, owner: number, out: Float64Arr
     out[i] = v;
     sum += v;
   }
-  if (sum !== 0) for (let i = 0; i < n; i++) out[i] = Math.floor((out[i]! / sum) * 4294967296) / 4294967296;
+  if (sum !== 0) for (let i = 0; i < n; i++) out[i] = gdivFloor(out[i]!, sum);
 }
 
 let keys = new Float64Array(0);

@@ -1,5 +1,6 @@
 import { type Csr, growF64, growI32, growU8, sortedColumns } from './fastFloatBuffers.ts';
 import type { Voters } from './fastFloatMedian.ts';
+import { gdiv, gmul } from './grid.ts';
 import type { EpochInput } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -84,12 +85,12 @@ export function loadWeights(
     const p = pos[i]!;
     if (p >= 0 && sum > 0) {
       for (let e = first; e < nnz; e++) {
-        const x = Math.trunc((val[e]! / sum) * 4294967296) / 4294967296;
+        const x = gdiv(val[e]!, sum);
         val[e] = x;
         scores[col[e]! * nv + p] = x;
       }
     } else if (sum > 0) {
-      for (let e = first; e < nnz; e++) val[e] = Math.trunc((val[e]! / sum) * 4294967296) / 4294967296;
+      for (let e = first; e < nnz; e++) val[e] = gdiv(val[e]!, sum);
     } else if (p >= 0) {
       for (let e = first; e < nnz; e++) scores[col[e]! * nv + p] = val[e]!;
     }
@@ -135,7 +136,7 @@ export function clipTrustRanks(
       cCol[nnz] = j;
       cVal[nnz++] = x;
       rowSum += x;
-      ranks[j] = ranks[j]! + Math.floor(scale * x * 4294967296) / 4294967296;
+      ranks[j] = ranks[j]! + gmul(scale, x);
     }
     trust[i] = rowSum;
   }
@@ -177,7 +178,7 @@ export function interpolateRows(w: Csr, clipped: Csr, n: number, ratio: number, 
     for (let k = 0; k < m; k++) {
       const j = count < 0 ? col[s + k]! : order[k]!;
       const a = d1[j]!;
-      const v = a + Math.floor(ratio * (d2[j]! - a) * 4294967296) / 4294967296;
+      const v = a + gmul(ratio, d2[j]! - a);
       if (v > 0) {
         oCol[nnz] = j;
         oVal[nnz++] = v;

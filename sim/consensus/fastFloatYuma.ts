@@ -1,4 +1,5 @@
 import type { Csr } from './fastFloatBuffers.ts';
+import { gdiv, gmul } from './grid.ts';
 import type { EpochInput } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -85,11 +86,11 @@ export function clipDelta(
       if (!removed) {
         if (q & 1) t1 += x;
         else t0 += x;
-        d = Math.floor(scale * x * 4294967296) / 4294967296;
+        d = gmul(scale, x);
         ranks[j] = ranks[j]! + d;
-        if (!clippedForBonds) d = Math.floor(v * scale * 4294967296) / 4294967296;
+        if (!clippedForBonds) d = gmul(v, scale);
       } else if (clippedForBonds) continue;
-      else d = Math.floor(v * scale * 4294967296) / 4294967296;
+      else d = gmul(v, scale);
       dCol[nnz] = j;
       dVal[nnz++] = d;
       colSum[j] = colSum[j]! + d;
@@ -135,14 +136,14 @@ export function emaMerge(
       let v = 0;
       if (jd === j) {
         const s = colSumD[j]!;
-        const x = s !== 0 ? Math.trunc((dv[p]! / s) * 4294967296) / 4294967296 : dv[p]!;
-        v = Math.floor(alpha * x * 4294967296) / 4294967296;
+        const x = s !== 0 ? gdiv(dv[p]!, s) : dv[p]!;
+        v = gmul(alpha, x);
         p++;
       }
       if (jb === j) {
         const s = colSumB[j]!;
-        const x = s !== 0 ? Math.trunc((bv[q]! / s) * 4294967296) / 4294967296 : bv[q]!;
-        v = v + Math.floor(rest * x * 4294967296) / 4294967296;
+        const x = s !== 0 ? gdiv(bv[q]!, s) : bv[q]!;
+        v = v + gmul(rest, x);
         q++;
       }
       if (v > 0) {
@@ -173,9 +174,9 @@ export function normalizeEma(
     for (let q = start[i]!; q < end; q++) {
       const j = col[q]!;
       const s = colSum[j]!;
-      const x = s !== 0 ? Math.trunc((val[q]! / s) * 4294967296) / 4294967296 : val[q]!;
+      const x = s !== 0 ? gdiv(val[q]!, s) : val[q]!;
       val[q] = x;
-      const term = Math.floor(incentive[j]! * x * 4294967296) / 4294967296;
+      const term = gmul(incentive[j]!, x);
       if (q & 1) s1 += term;
       else s0 += term;
       const cm = colMax[j]!;

@@ -1,5 +1,6 @@
 import { type Csr, growU8 } from './fastFloatBuffers.ts';
 import { alphaOf } from './fastFloatLiquid.ts';
+import { gdiv, gmul, u16p } from './grid.ts';
 import type { SparseMatrixU16 } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -69,7 +70,7 @@ export function yuma3Pass(
   const rest = 1 - alpha;
   const low = p.low;
   const high = p.high;
-  const k = Math.trunc((p.steepness / -100) * 4294967296) / 4294967296;
+  const k = gdiv(p.steepness, -100);
   const alphaAtZero = liquid ? alphaOf(0, k, low, high) : 0;
   let lastCombined = 0;
   let lastAlpha = alphaAtZero;
@@ -100,13 +101,13 @@ export function yuma3Pass(
       const x = th * m + v * (1 - m);
       if (q & 1) t1 += x * kept;
       else t0 += x * kept;
-      ranks[j] = ranks[j]! + (Math.floor(scale * x * 4294967296) / 4294967296) * kept;
+      ranks[j] = ranks[j]! + gmul(scale, x) * kept;
       if (kept < cf) continue;
       const wv = cf === 1 ? x : v;
       // The bonds cursor: decayed bonds of columns before j (plain EMA), then the bond at j if any.
       while (bj < j) {
         if (!liquid) {
-          const d = Math.floor(rest * (bv[pb]! / 65535) * 4294967296) / 4294967296;
+          const d = gmul(rest, u16p(bv[pb]!));
           if (d > 0) {
             oCol[nnz] = bj;
             oVal[nnz++] = d;
@@ -122,7 +123,7 @@ export function yuma3Pass(
       let b = 0;
       const has = bj === j;
       if (has) {
-        b = bv[pb]! / 65535;
+        b = u16p(bv[pb]!);
         pb++;
         while (pb < blen && !(bc[pb]! < n && kp[bc[pb]!] === 1)) pb++;
         const next = pb < blen ? bc[pb]! : 0x7fffffff;
@@ -149,12 +150,12 @@ export function yuma3Pass(
           }
           rate = lastAlpha;
         }
-        const inc = Math.floor(rate * wv * 4294967296) / 4294967296;
-        const total = Math.floor((1 - rate) * b * 4294967296) / 4294967296 + (inc > 0 ? inc : 0);
+        const inc = gmul(rate, wv);
+        const total = gmul(1 - rate, b) + (inc > 0 ? inc : 0);
         out = total < 1 ? total : 1;
       } else {
-        out = Math.floor(alpha * wv * 4294967296) / 4294967296;
-        if (has) out = out + Math.floor(rest * b * 4294967296) / 4294967296;
+        out = gmul(alpha, wv);
+        if (has) out = out + gmul(rest, b);
       }
       if (out > 0) {
         oCol[nnz] = j;
@@ -166,7 +167,7 @@ export function yuma3Pass(
     // The rest of the bonds row: decayed bonds after the last weight (plain EMA), and the order check.
     while (bj !== 0x7fffffff) {
       if (!liquid) {
-        const d = Math.floor(rest * (bv[pb]! / 65535) * 4294967296) / 4294967296;
+        const d = gmul(rest, u16p(bv[pb]!));
         if (d > 0) {
           oCol[nnz] = bj;
           oVal[nnz++] = d;
