@@ -61,7 +61,7 @@ program
   .requiredOption('--in <vector.json>', 'the vector file to replay')
   .option('--out <result.json>', 'write the JSON result to this file (parent folders created) instead of stdout')
   .addOption(
-    new Option('--mode <mode>', 'arithmetic: fixed = bit-exact I32F32 emulation, float = Float64 fast path')
+    new Option('--mode <mode>', 'arithmetic: fixed = bit-exact I32F32 (default), float = plain doubles (not exact)')
       .choices(['fixed', 'float'])
       .default('fixed'),
   )

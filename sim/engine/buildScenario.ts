@@ -60,7 +60,7 @@ function chainParams(s: ScenarioFile): ChainParams {
   const c = s.chain;
   return {
     ...DEFAULT_CHAIN_PARAMS,
-    consensusMode: c.consensus_mode ?? 'float',
+    consensusMode: c.consensus_mode ?? 'fixed',
     ...(c.tao_weight !== undefined && { taoWeightU64: BigInt(Math.round(c.tao_weight * 2 ** 32)) << 32n }),
     ...(c.owner_cut !== undefined && { ownerCutU16: u16(c.owner_cut) }),
     ...(c.max_epochs_per_block !== undefined && { maxEpochsPerBlock: c.max_epochs_per_block }),
