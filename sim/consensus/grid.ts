@@ -3,7 +3,7 @@
  * (x = R / 2^32, R an integer), products floored and quotients truncated to the grid, as substrate_fixed's I32F32.
  *
  * Two modes, chosen per epoch with `setExactGrid`:
- * - float (default): `floor(a·b·2^32)/2^32` on the double product — the generic `floatArith`, which can differ from
+ * - float (the initial state): `floor(a·b·2^32)/2^32` on the double product — the generic `floatArith`, which can differ from
  *   the chain when a rounded product or quotient lands on a grid point its exact value misses (≤ 1 LSB in a u16
  *   output on random subnets);
  * - exact: the same operations with that last rounding corrected, so every result equals substrate_fixed's bit for
