@@ -1,4 +1,4 @@
-import { normals, rngFor } from '../engine/rng.ts';
+import { normals, quickRngFor } from '../engine/rng.ts';
 import type { MinerRegistry } from './minerRegistry.ts';
 import { type Action, type Agent, nextPeriodic } from './types.ts';
 
@@ -59,7 +59,7 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
         );
       }
       const seen = spec.miners.observed(hotkeys, block);
-      const noise = normals(rngFor(spec.seed, 'observe', spec.hotkey, view.block), seen.uids.length);
+      const noise = normals(quickRngFor(spec.seed, 'observe', spec.hotkey, view.block), seen.uids.length);
       return set(
         seen.uids,
         seen.quality.map((q, k) => Math.max(0, q + spec.noise * noise[k]!)),

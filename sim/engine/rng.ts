@@ -14,6 +14,14 @@ export function rngFor(seed: number, ...key: readonly (string | number)[]): Rng 
   return () => prng.double();
 }
 
+/**
+ * A stream of 32-bit-resolution uniforms in [0, 1) (Alea's own output, one generator step per draw instead of the
+ * two of a 53-bit double): enough for noise — a Box–Muller normal from it reaches 6.66 σ — at half the cost.
+ */
+export function quickRngFor(seed: number, ...key: readonly (string | number)[]): Rng {
+  return seedrandom.alea(`${seed}:${key.join(':')}`);
+}
+
 /** A standard normal draw (Box–Muller) from a stream. */
 export function normal(rng: Rng): number {
   const u = 1 - rng();

@@ -203,7 +203,9 @@ const chain = z
     max_epochs_per_block: z.number().int().min(1).describe('epochs run per block at most (default 2)'),
     consensus_mode: z
       .enum(['fixed', 'float'])
-      .describe('consensus arithmetic: fixed = bit-exact with the chain (default); float = plain doubles, a little faster'),
+      .describe(
+        'consensus arithmetic: fixed = bit-exact with the chain (default); float = plain doubles, a little faster',
+      ),
     halving: z
       .union([z.literal('issuance'), z.object({ calendar_blocks: z.number().int().positive() }).strict()])
       .describe("issuance (the chain's rule) or {calendar_blocks: N}: the article's calendar halving, not the chain's"),

@@ -31,7 +31,9 @@ export function setWeights(
   const vals = new Uint16Array(tx.weights.length);
   if (max > 0) for (let k = 0; k < vals.length; k++) vals[k] = Math.round((tx.weights[k]! * 65535) / max);
   const weights = subnet.neurons.weights.slice();
-  weights[uid] = { cols: Uint16Array.from(tx.uids), vals };
+  const cols = new Uint16Array(tx.uids.length); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
+  for (let k = 0; k < cols.length; k++) cols[k] = tx.uids[k]!;
+  weights[uid] = { cols, vals };
   const lastUpdate = subnet.neurons.lastUpdate.slice();
   lastUpdate[uid] = state.block;
   return withSubnet(state, { ...subnet, neurons: { ...subnet.neurons, weights, lastUpdate } });
