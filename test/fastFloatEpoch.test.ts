@@ -3,15 +3,16 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fastFloatEpoch } from '../sim/consensus/fastFloatEpoch.ts';
 import { genericEpoch, genericFloatEpoch } from '../sim/consensus/index.ts';
+import { replayScenario } from '../sim/consensus/replay.ts';
 import type { EpochInput, EpochResult, SparseMatrixU16, SparseRowU16 } from '../sim/consensus/types.ts';
 import { parseJsonExact } from '../sim/io/parseJsonExact.ts';
 import { readVectorFile } from '../sim/io/vectorFile.ts';
+import { benchSubnet } from './bench/epochCase.ts';
 import { subnetArbitrary } from './support/subnetArbitrary.ts';
 
 // The typed-array kernel must reproduce the generic path bit for bit — every output field, the bonds rows with the
 // same columns, values and order: in float mode the generic float epoch, in exact mode the generic fixed epoch (the
 // chain's substrate_fixed arithmetic on bigint). Every test below runs in both modes.
-const generic = (input: EpochInput): EpochResult => genericFloatEpoch(input);
 let exactMode = false;
 const reference = (input: EpochInput): EpochResult =>
   exactMode ? genericEpoch(input, 'fixed') : genericFloatEpoch(input);
@@ -127,7 +128,7 @@ for (const mode of ['float', 'exact'] as const)
       exactMode = mode === 'exact';
     });
 
-    it('equals the generic float epoch on random subnets (Yuma and Yuma3, liquid alpha, ties, sizes 1–256)', () => {
+    it('equals the generic epoch on random subnets (Yuma and Yuma3, liquid alpha, ties, sizes 1–256)', () => {
       fc.assert(fc.property(subnetArbitrary(), (input) => void expectSame(input)));
     });
 
@@ -155,7 +156,7 @@ for (const mode of ['float', 'exact'] as const)
         row(Array.from(r.cols).reverse(), Array.from(r.vals).reverse());
       for (const yuma3 of [false, true]) {
         for (const liquid of [false, true]) {
-          const x = benchLike(4, 8, yuma3);
+          const x = benchSubnet(4, 8, yuma3);
           const params = { ...x.params, liquidAlphaEnabled: liquid };
           for (const f of [repeated, reversed]) {
             expectSame({ ...x, params, bonds: x.bonds.map(f) });
@@ -198,7 +199,7 @@ for (const mode of ['float', 'exact'] as const)
     });
 
     it('equals it on the mainnet-shaped benchmark subnets', () => {
-      for (const yuma3 of [false, true]) expectSame(benchLike(64, 256, yuma3));
+      for (const yuma3 of [false, true]) expectSame(benchSubnet(64, 256, yuma3));
     });
 
     it('gives identical results on every subtensor vector (replayed epoch by epoch)', () => {
@@ -206,46 +207,15 @@ for (const mode of ['float', 'exact'] as const)
       const files = readdirSync(dir).filter((f) => f.startsWith('epoch_') && f.endsWith('.json'));
       expect(files.length).toBeGreaterThan(0);
       for (const f of files) {
-        const { scenario: s } = readVectorFile(parseJsonExact(readFileSync(new URL(f, dir), 'utf8'), f));
-        const weights: SparseRowU16[] = Array.from({ length: s.n }, () => row([], []));
-        const lastUpdate = s.initialLastUpdate.slice();
-        let bonds: SparseMatrixU16 = weights.slice();
-        let permits: ArrayLike<number> = s.initialPermits;
-        for (const e of s.epochs) {
-          for (const [uid, r] of e.weights) weights[uid] = r;
-          for (const [uid, b] of e.lastUpdate) lastUpdate[uid] = b;
-          if (e.resetBondsUid !== null && e.bondsResetEnabled) {
-            const uid = e.resetBondsUid;
-            bonds = bonds.map((r) => {
-              const keep = Array.from(r.cols, (_, k) => k).filter((k) => r.cols[k] !== uid);
-              return row(
-                keep.map((k) => r.cols[k]!),
-                keep.map((k) => r.vals[k]!),
-              );
-            });
-          }
-          const r = expectSame({
-            n: s.n,
-            currentBlock: e.currentBlock,
-            params: e.params,
-            stake: e.stake.map((v) => v << 64n),
-            lastUpdate: lastUpdate.slice(),
-            blockAtRegistration: e.blockAtRegistration,
-            validatorPermits: permits,
-            weights: weights.slice(),
-            bonds,
-            ownerUid: s.ownerUid,
-            lastMechanismStepBlock: 0,
-            raoEmission: s.raoEmission,
-          });
-          bonds = r.bonds;
-          permits = r.newValidatorPermits;
-        }
+        const { scenario } = readVectorFile(parseJsonExact(readFileSync(new URL(f, dir), 'utf8'), f));
+        const ours = replayScenario(scenario, { dense: false }, fast);
+        const theirs = replayScenario(scenario, { dense: false }, reference);
+        expect(ours.map(plain)).toEqual(theirs.map(plain));
       }
     });
 
     it('would notice a one-LSB difference in any field, including a bond value', () => {
-      const input = benchLike(16, 64, true);
+      const input = benchSubnet(16, 64, true);
       const r = fast(input);
       const expected = plain(reference(input));
       expect(plain(r)).toEqual(expected);
@@ -260,63 +230,9 @@ for (const mode of ['float', 'exact'] as const)
     });
 
     it('is pure across calls: a large epoch in between does not change a small one', () => {
-      const small = benchLike(4, 8, true);
+      const small = benchSubnet(4, 8, true);
       const before = plain(fast(small));
-      fastFloatEpoch(benchLike(64, 512, false), !exactMode);
+      fastFloatEpoch(benchSubnet(64, 512, false), !exactMode);
       expect(plain(fast(small))).toEqual(before);
     });
   });
-
-/** A deterministic mainnet-shaped subnet (dense validator rows, warmed-up bonds), as the benchmark builds it. */
-function benchLike(validators: number, uids: number, yuma3: boolean): EpochInput {
-  let seed = validators * 7919 + uids;
-  const rand = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  const quality = Array.from({ length: uids }, rand);
-  const weights = Array.from({ length: uids }, (_, i) => {
-    if (i >= validators) return row([], []);
-    const raw = quality.map((q) => Math.max(0, q + (rand() - 0.5) * 0.2));
-    const max = Math.max(...raw);
-    return row(
-      raw.map((_, j) => j),
-      raw.map((w) => Math.round((w / max) * 65535)),
-    );
-  });
-  let input: EpochInput = {
-    n: uids,
-    currentBlock: 10_000,
-    params: {
-      tempo: 360,
-      activityCutoff: 5000,
-      kappa: 32767,
-      bondsMovingAverage: 975_000,
-      bondsPenalty: 65535,
-      maxAllowedValidators: validators,
-      yuma3Enabled: yuma3,
-      liquidAlphaEnabled: yuma3,
-      alphaLow: 45875,
-      alphaHigh: 58982,
-      alphaSigmoidSteepness: 1000,
-      stakeThreshold: 0n,
-      commitRevealEnabled: false,
-    },
-    stake: Array.from({ length: uids }, (_, i) =>
-      i < validators ? BigInt(Math.floor(1e12 * (0.1 + rand()))) << 64n : 0n,
-    ),
-    lastUpdate: new Array<number>(uids).fill(9_990),
-    blockAtRegistration: new Array<number>(uids).fill(0),
-    validatorPermits: Array.from({ length: uids }, (_, i) => (i < validators ? 1 : 0)),
-    weights,
-    bonds: Array.from({ length: uids }, () => row([], [])),
-    ownerUid: null,
-    lastMechanismStepBlock: 0,
-    raoEmission: 360_000_000_000n,
-  };
-  for (let k = 0; k < 3; k++) {
-    const r = generic(input);
-    input = { ...input, bonds: r.bonds, validatorPermits: r.newValidatorPermits };
-  }
-  return input;
-}

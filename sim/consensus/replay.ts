@@ -1,5 +1,5 @@
 import { runEpoch } from './index.ts';
-import type { EpochOptions, EpochParams, EpochResult, SparseMatrixU16, SparseRowU16 } from './types.ts';
+import type { EpochInput, EpochOptions, EpochParams, EpochResult, SparseMatrixU16, SparseRowU16 } from './types.ts';
 
 /**
  * One epoch of a multi-epoch vector scenario (docs/vector-format.md), with everything resolved: hyperparameters, stake
@@ -47,7 +47,11 @@ function resetBonds(bonds: SparseMatrixU16, uid: number): SparseMatrixU16 {
  * accumulate, bonds and validator permits carry over from each epoch's output, bonds reset (when enabled) runs before
  * its epoch. Stake in whole rao becomes raw I64F64 (rao << 64).
  */
-export function replayScenario(s: VectorScenario, options: EpochOptions = {}): EpochResult[] {
+export function replayScenario(
+  s: VectorScenario,
+  options: EpochOptions = {},
+  epoch: (input: EpochInput, options: EpochOptions) => EpochResult = runEpoch,
+): EpochResult[] {
   const mode = options.mode ?? 'fixed';
   const dense = options.dense ?? s.dense;
   const weights: SparseRowU16[] = Array.from({ length: s.n }, () => EMPTY);
@@ -58,7 +62,7 @@ export function replayScenario(s: VectorScenario, options: EpochOptions = {}): E
     for (const [uid, row] of e.weights) weights[uid] = row;
     for (const [uid, block] of e.lastUpdate) lastUpdate[uid] = block;
     if (e.resetBondsUid !== null && e.bondsResetEnabled) bonds = resetBonds(bonds, e.resetBondsUid);
-    const result = runEpoch(
+    const result = epoch(
       {
         n: s.n,
         currentBlock: e.currentBlock,
