@@ -170,6 +170,12 @@ export interface ChainParams {
    * nobody, so a network started from zero issuance would never distribute anything). 'none' = the chain.
    */
   readonly bootstrap: 'none' | 'equalStake';
+  /**
+   * Root dividends claimed every `every` blocks, all hotkeys at once, as `type` (`RootClaimType`, default swap).
+   * The chain auto-claims for a few pseudo-randomly chosen coldkeys each block (`run_auto_claim_root_divs`); a
+   * fixed period stands in for that. null: never claimed (root dividends accumulate as claimable alpha).
+   */
+  readonly rootClaim: { readonly every: number; readonly type: 'swap' | 'keep' } | null;
   /** `SubnetLimit` (128): registering beyond it dissolves the lowest-priced non-immune subnet. */
   readonly subnetLimit: number;
   /** `NetworkMinLockCost` (1000 TAO) and `NetworkLockReductionInterval` (57 600 blocks after the migration). */

@@ -6,6 +6,7 @@ import { drainPending } from '../economy/drainPending.ts';
 import { emitsThisBlock, emitToSubnets, type SubnetInjection } from '../economy/emitToSubnets.ts';
 import { epochInput } from '../economy/epochInput.ts';
 import { blocksSinceStartCall, updateMovingPrice } from '../economy/movingPrice.ts';
+import { claimAllRoot } from '../economy/ops/claimRoot.ts';
 import { spotPriceU64F64 } from '../economy/pool.ts';
 import { decayBurn } from '../economy/registrationPrice.ts';
 import { applySlashing } from '../economy/slashing.ts';
@@ -94,6 +95,9 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
         : s,
     ),
   };
+  // Root auto-claim (housekeeping after the moving prices, as in block_step).
+  if (params.rootClaim && block % params.rootClaim.every === 0)
+    state = claimAllRoot(state, params, params.rootClaim.type);
   return {
     state,
     record: {

@@ -78,6 +78,10 @@ function chainParams(s: ScenarioFile): ChainParams {
         destination: c.slashing.destination,
       },
     }),
+    ...(c.root_claim !== undefined && {
+      rootClaim:
+        c.root_claim === 'none' ? null : { every: durationBlocks(c.root_claim.every), type: c.root_claim.type },
+    }),
     ...(c.bootstrap !== undefined && { bootstrap: c.bootstrap === 'equal_stake' ? 'equalStake' : 'none' }),
     ...(c.epoch_schedule !== undefined && {
       epochSchedule: c.epoch_schedule === 'legacy_modulo' ? 'legacyModulo' : 'scheduler',

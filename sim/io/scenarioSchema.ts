@@ -223,6 +223,17 @@ const chain = z
       })
       .strict()
       .describe('OPT-IN, NOT ON CHAIN (the chain has no slashing): slash offline validators, to compare'),
+    root_claim: z
+      .union([
+        z.literal('none'),
+        z
+          .object({
+            every: duration.default('1d').describe('how often root dividends are claimed'),
+            type: z.enum(['swap', 'keep']).default('swap').describe('swap: sold for TAO staked on root; keep: alpha'),
+          })
+          .strict(),
+      ])
+      .describe("root dividends' claim: {every, type} (default daily swap, the chain's default type) or none"),
     bootstrap: z
       .enum(['none', 'equal_stake'])
       .describe(
