@@ -6,9 +6,10 @@ export const AGENT_COLUMNS = ['block', 'date', 'agent', 'kind', 'netuid', 'stake
 const YEAR_BLOCKS = 2_629_800;
 
 /**
- * One row per agent and subnet it holds stake on: a validator's whole hotkey pool on its subnet, a delegator's own
- * stake on each subnet (alpha, 9 decimals); `earned` = stake − the agent's first observed stake there, `apy` that
- * growth annualised.
+ * One row per agent and subnet it holds stake on: a validator's whole hotkey pool on its subnet (and, when it has
+ * root stake, its root pool as netuid 0, in TAO: it grows by claimed root dividends), a delegator's own stake on
+ * each subnet (alpha, 9 decimals); `earned` = stake − the agent's first observed stake there, `apy` that growth
+ * annualised.
  */
 export function agentRows(
   state: ChainState,
@@ -39,6 +40,8 @@ export function agentRows(
     if (netuid !== null) {
       const pool = state.subnets.find((s) => s.netuid === netuid)?.stakes.get(agent);
       push(agent, kind, netuid, pool?.valueRao ?? 0n);
+      const root = state.rootStakes.get(agent);
+      if (root || first.has(`${agent}@0`)) push(agent, kind, 0, root?.valueRao ?? 0n);
       continue;
     }
     for (const s of state.subnets) {

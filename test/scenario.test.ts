@@ -117,6 +117,27 @@ describe('taosim run', () => {
     expect(Number(v.at(-1)!.split(',')[6])).toBeGreaterThan(0); // a validator earns
   });
 
+  it('agents.csv has a validator’s root pool as netuid 0, growing by claimed root dividends (daily swap)', () => {
+    const dir = runScenarioFile(join(root, 'scenarios/baseline.yaml'), {
+      blocks: 7300,
+      outDir: join(tmp, 'agents-root'),
+      quiet: true,
+      agents: true,
+      version: 'test',
+    });
+    const rows = readFileSync(join(dir, 'agents.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    const rootRows = rows.filter((r) => r[2] === 'text-v0.0' && r[4] === '0');
+    // 50 000 TAO on root (the scenario); nothing claimed before block 7200, then the first claim's TAO.
+    expect(Number(rootRows[0]![5])).toBe(50_000);
+    expect(rows.filter((r) => r[2] === 'storage-v0.0' && r[4] === '0')).toEqual([]); // no root stake there
+    const before = rootRows.filter((r) => Number(r[0]) < 7200);
+    expect(before.every((r) => Number(r[6]) === 0)).toBe(true);
+    expect(Number(rootRows.at(-1)![6])).toBeGreaterThan(0);
+  });
+
   it('exits 2 on a bad scenario, lists the problems, and writes nothing', () => {
     const bad = join(tmp, 'bad.yaml');
     writeFileSync(bad, baseline.replace('name: baseline', 'name: bad-run').replace('tempo: 360', 'tmpo: 360'));
