@@ -116,7 +116,10 @@ export function buildReport(data: RunData): string {
     }),
   ];
   const rows = Object.entries(s)
-    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(Array.isArray(v) ? v.join(', ') || '—' : String(v))}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><th>${esc(k)}</th><td>${esc(Array.isArray(v) ? v.join(', ') || '—' : v === null ? '—' : String(v))}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>taosim report: ${esc(String(s.scenario))}</title>

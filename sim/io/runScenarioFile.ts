@@ -113,7 +113,8 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
       wall_seconds: Math.round((performance.now() - t0) / 10) / 100,
       final_issuance: formatTao(end.issuanceRao),
       halving_blocks: halvingBlocks(emissions),
-      validator_apy_mean: apys.length ? Number((apys.reduce((a, b) => a + b, 0) / apys.length).toFixed(6)) : 0,
+      // null when no validator had stake to grow from (a fair launch): a return on nothing is not 0 %.
+      validator_apy_mean: apys.length ? Number((apys.reduce((a, b) => a + b, 0) / apys.length).toFixed(6)) : null,
       gini_stake: Number(gini(stakes).toFixed(6)),
       nakamoto_stake: nakamoto(stakes),
       adversarial_share: emittedRao === 0n ? 0 : Number((adversarialRao * 1_000_000n) / emittedRao) / 1e6,
