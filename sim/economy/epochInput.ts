@@ -18,8 +18,18 @@ export function epochParams(subnet: SubnetState): EpochParams {
     alphaHigh: p.alphaHigh,
     alphaSigmoidSteepness: p.alphaSigmoidSteepness,
     stakeThreshold: 0n,
-    commitRevealEnabled: false,
+    commitRevealEnabled: p.commitRevealEnabled,
   };
+}
+
+/** Per uid, the block of its earliest unrevealed commit (Infinity: none): the epoch's commit-reveal mask. */
+function commitBlocks(subnet: SubnetState): number[] {
+  const out = new Array<number>(subnet.neurons.hotkeys.length).fill(Number.POSITIVE_INFINITY);
+  for (const c of subnet.weightCommits) {
+    const uid = subnet.neurons.hotkeys.indexOf(c.hotkey);
+    if (uid >= 0 && c.block < out[uid]!) out[uid] = c.block;
+  }
+  return out;
 }
 
 /**
@@ -56,6 +66,7 @@ export function epochInput(
     bonds: table.bonds,
     ownerUid: ownerUid < 0 ? null : ownerUid,
     lastMechanismStepBlock: subnet.lastMechanismStepBlock,
+    ...(subnet.params.commitRevealEnabled && { commitBlocks: commitBlocks(subnet) }),
     raoEmission,
   };
 }

@@ -42,6 +42,13 @@ export interface SubnetParams {
   readonly maxAllowedValidators: number;
   readonly maxAllowedUids: number;
   readonly yuma3Enabled: boolean;
+  /**
+   * `CommitRevealWeightsEnabled` (chain default true) and `RevealPeriodEpochs` (default 1): weights are committed
+   * and revealed — stored, LastUpdate set — at the subnet's epoch `revealPeriodEpochs` epochs later (README
+   * "Commit-reveal"). Off, a weights set takes effect at once.
+   */
+  readonly commitRevealEnabled: boolean;
+  readonly revealPeriodEpochs: number;
   readonly liquidAlphaEnabled: boolean;
   readonly alphaLow: number;
   readonly alphaHigh: number;
@@ -101,6 +108,10 @@ export interface SubnetState {
   readonly pendingEpochAt: number;
   readonly lastStepBlock: number;
   readonly lastMechanismStepBlock: number;
+  /** Epochs the subnet has run (the epoch counter commit-reveal measures reveal periods in). */
+  readonly epochIndex: number;
+  /** Unrevealed weight commits, in commit order (`TimelockedWeightCommits`). */
+  readonly weightCommits: readonly WeightCommit[];
   /** `MinerBurned` as U96F32 bits: share of last epoch's miner incentive withheld from the owner's hotkeys. */
   readonly minerBurnedU96F32: bigint;
   /** `Burn`: the TAO price of the next neuron registration. */
@@ -141,6 +152,16 @@ export interface ChainState {
   /** `NetworkLastLockCost` and `NetworkLastLockBlock`: the last subnet registration (0 = none yet). */
   readonly lastLockRao: bigint;
   readonly lastLockBlock: number;
+}
+
+/** A committed weights row, revealed at the epoch `epoch + revealPeriodEpochs`. */
+export interface WeightCommit {
+  readonly hotkey: string;
+  readonly cols: Uint16Array;
+  readonly vals: Uint16Array;
+  /** The subnet's epoch index when committed, and the block. */
+  readonly epoch: number;
+  readonly block: number;
 }
 
 /** Network-wide rules and parameters (storage defaults unless a scenario overrides them). */

@@ -7,6 +7,7 @@ import { emitsThisBlock, emitToSubnets, type SubnetInjection } from '../economy/
 import { epochInput } from '../economy/epochInput.ts';
 import { blocksSinceStartCall, updateMovingPrice } from '../economy/movingPrice.ts';
 import { claimAllRoot } from '../economy/ops/claimRoot.ts';
+import { revealCommits } from '../economy/ops/setWeights.ts';
 import { spotPriceU64F64 } from '../economy/pool.ts';
 import { decayBurn } from '../economy/registrationPrice.ts';
 import { applySlashing } from '../economy/slashing.ts';
@@ -59,7 +60,7 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   state = { ...state, subnets: scheduled };
   const epochs: EpochRecord[] = [];
   for (const { netuid, pending } of drained) {
-    const subnet = state.subnets.find((s) => s.netuid === netuid)!;
+    const subnet = revealCommits(state.subnets.find((s) => s.netuid === netuid)!, block);
     const distributedRao = pending.serverRao + pending.validatorRao + pending.rootAlphaRao;
     const result = runEpoch(epochInput(state, params, subnet, distributedRao), { mode: params.consensusMode });
     const paid = distributeEmission({
@@ -71,7 +72,7 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
       taoWeightU64: params.taoWeightU64,
     });
     const slashed = params.slashing ? applySlashing(paid.subnet, block, params.slashing).subnet : paid.subnet;
-    const next: SubnetState = { ...slashed, lastMechanismStepBlock: block };
+    const next: SubnetState = { ...slashed, lastMechanismStepBlock: block, epochIndex: slashed.epochIndex + 1 };
     state = { ...state, subnets: state.subnets.map((s) => (s.netuid === netuid ? next : s)) };
     epochs.push({ netuid, distributedRao, ownerCutRao: pending.ownerCutRao, result });
   }

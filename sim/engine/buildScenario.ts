@@ -44,6 +44,8 @@ function subnetParams(h: HyperparametersFile): Partial<SubnetParams> {
     maxAllowedValidators: h.max_allowed_validators,
     maxAllowedUids: h.max_allowed_uids,
     yuma3Enabled: h.yuma3_enabled,
+    commitRevealEnabled: h.commit_reveal,
+    revealPeriodEpochs: h.reveal_period,
     liquidAlphaEnabled: h.liquid_alpha_enabled,
     alphaLow: h.alpha_low,
     alphaHigh: h.alpha_high,

@@ -29,6 +29,10 @@ export const hyperparametersSchema = z
     max_allowed_validators: z.number().int().min(1).max(65535).describe('validator permits (default 64)'),
     max_allowed_uids: z.number().int().min(1).max(65535).describe('uids per subnet (default 256)'),
     yuma3_enabled: z.boolean().describe('Yuma3 bonds (default true for new subnets)'),
+    commit_reveal: z
+      .boolean()
+      .describe('weights committed, and revealed reveal_period epochs later (default true, as on chain)'),
+    reveal_period: z.number().int().min(1).max(100).describe('commit-reveal delay in epochs (default 1)'),
     liquid_alpha_enabled: z.boolean().describe('per-bond EMA rate from a sigmoid (Yuma3 only; default false)'),
     alpha_low: u16('liquid alpha lower bound, u16/65535 (default 45875)'),
     alpha_high: u16('liquid alpha upper bound, u16/65535 (default 58982)'),

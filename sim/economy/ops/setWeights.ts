@@ -1,10 +1,11 @@
-import type { ChainState } from '../state.ts';
+import type { ChainState, SubnetState } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
 
 /**
  * `set_weights` (subnets/weights.rs): a registered validator stores a weights row, max-upscaled to u16 the way the
- * chain does (`vec_u16_max_upscale_to_u16`), and its LastUpdate becomes the current block.
+ * chain does (`vec_u16_max_upscale_to_u16`), and its LastUpdate becomes the current block. With commit-reveal on,
+ * the row is committed instead (`commit_timelocked_weights`) and stored when revealed (`revealCommits`).
  */
 export function setWeights(
   state: ChainState,
@@ -30,11 +31,39 @@ export function setWeights(
   for (const w of tx.weights) if (w > max) max = w;
   const vals = new Uint16Array(tx.weights.length);
   if (max > 0) for (let k = 0; k < vals.length; k++) vals[k] = Math.round((tx.weights[k]! * 65535) / max);
-  const weights = subnet.neurons.weights.slice();
   const cols = new Uint16Array(tx.uids.length); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
   for (let k = 0; k < cols.length; k++) cols[k] = tx.uids[k]!;
+  if (subnet.params.commitRevealEnabled) {
+    // commit_timelocked_weights: nothing changes until the reveal.
+    const commit = { hotkey: tx.hotkey, cols, vals, epoch: subnet.epochIndex, block: state.block };
+    return withSubnet(state, { ...subnet, weightCommits: [...subnet.weightCommits, commit] });
+  }
+  return withSubnet(state, storeRow(subnet, uid, cols, vals, state.block));
+}
+
+/** A weights row stored for `uid`, its LastUpdate set to `block`. */
+function storeRow(subnet: SubnetState, uid: number, cols: Uint16Array, vals: Uint16Array, block: number): SubnetState {
+  const weights = subnet.neurons.weights.slice();
   weights[uid] = { cols, vals };
   const lastUpdate = subnet.neurons.lastUpdate.slice();
-  lastUpdate[uid] = state.block;
-  return withSubnet(state, { ...subnet, neurons: { ...subnet.neurons, weights, lastUpdate } });
+  lastUpdate[uid] = block;
+  return { ...subnet, neurons: { ...subnet.neurons, weights, lastUpdate } };
+}
+
+/**
+ * `reveal_crv3_commits_for_subnet`, run when the subnet's epoch is about to run: commits made `revealPeriodEpochs`
+ * epochs ago are revealed in commit order (stored as `set_weights` would, LastUpdate = this block; a hotkey no
+ * longer registered is skipped), older ones are dropped unrevealed, newer ones wait.
+ */
+export function revealCommits(subnet: SubnetState, block: number): SubnetState {
+  if (subnet.weightCommits.length === 0) return subnet;
+  const due = subnet.epochIndex - subnet.params.revealPeriodEpochs;
+  let next = subnet;
+  for (const c of subnet.weightCommits) {
+    if (c.epoch !== due) continue;
+    const uid = uidOf(next.neurons.hotkeys, c.hotkey);
+    if (uid >= 0 && c.cols.every((j) => j < next.neurons.hotkeys.length))
+      next = storeRow(next, uid, c.cols, c.vals, block);
+  }
+  return { ...next, weightCommits: subnet.weightCommits.filter((c) => c.epoch > due) };
 }
