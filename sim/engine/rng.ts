@@ -29,8 +29,8 @@ export function normal(rng: Rng): number {
 }
 
 /** `count` standard normal draws from a stream, both values of each Box–Muller pair used (half the work). */
-export function normals(rng: Rng, count: number): Float64Array {
-  const out = new Float64Array(count);
+export function normals(rng: Rng, count: number): number[] {
+  const out = new Array<number>(count); // a plain array: a small Float64Array costs far more to allocate
   for (let k = 0; k < count; k += 2) {
     const m = Math.sqrt(-2 * Math.log(1 - rng()));
     const angle = 2 * Math.PI * rng();

@@ -1,6 +1,10 @@
+import { allocU16 } from '../rowAlloc.ts';
 import type { ChainState, SubnetState } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
+
+/** Scratch for the distinct-uids check (cleared after each use). */
+let seen = new Uint8Array(256);
 
 /**
  * `set_weights` (subnets/weights.rs): a registered validator stores a weights row, max-upscaled to u16 the way the
@@ -20,18 +24,19 @@ export function setWeights(
   const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
   if (uid < 0) throw new TxError('HotKeyAccountNotExists', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
   const n = subnet.neurons.hotkeys.length;
-  const seen = new Uint8Array(n);
+  if (seen.length < n) seen = new Uint8Array(2 * n);
   let valid = tx.uids.length === tx.weights.length;
   for (const u of tx.uids) {
     valid &&= Number.isInteger(u) && u >= 0 && u < n && seen[u] === 0;
     if (valid) seen[u] = 1;
   }
+  for (const u of tx.uids) if (Number.isInteger(u) && u >= 0 && u < n) seen[u] = 0; // leave it clean
   if (!valid) throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
   let max = 0;
   for (const w of tx.weights) if (w > max) max = w;
-  const vals = new Uint16Array(tx.weights.length);
+  const vals = allocU16(tx.weights.length);
   if (max > 0) for (let k = 0; k < vals.length; k++) vals[k] = Math.round((tx.weights[k]! * 65535) / max);
-  const cols = new Uint16Array(tx.uids.length); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
+  const cols = allocU16(tx.uids.length); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
   for (let k = 0; k < cols.length; k++) cols[k] = tx.uids[k]!;
   if (subnet.params.commitRevealEnabled) {
     // commit_timelocked_weights: nothing changes until the reveal.
@@ -58,12 +63,20 @@ function storeRow(subnet: SubnetState, uid: number, cols: Uint16Array, vals: Uin
 export function revealCommits(subnet: SubnetState, block: number): SubnetState {
   if (subnet.weightCommits.length === 0) return subnet;
   const due = subnet.epochIndex - subnet.params.revealPeriodEpochs;
-  let next = subnet;
+  const t = subnet.neurons;
+  let weights: SubnetState['neurons']['weights'][number][] | null = null;
+  let lastUpdate: number[] | null = null;
   for (const c of subnet.weightCommits) {
     if (c.epoch !== due) continue;
-    const uid = uidOf(next.neurons.hotkeys, c.hotkey);
-    if (uid >= 0 && c.cols.every((j) => j < next.neurons.hotkeys.length))
-      next = storeRow(next, uid, c.cols, c.vals, block);
+    const uid = uidOf(t.hotkeys, c.hotkey);
+    if (uid < 0 || c.cols.some((j) => j >= t.hotkeys.length)) continue;
+    weights ??= t.weights.slice(); // copied once for all the commits revealed now
+    lastUpdate ??= t.lastUpdate.slice();
+    weights[uid] = { cols: c.cols, vals: c.vals };
+    lastUpdate[uid] = block;
   }
-  return { ...next, weightCommits: subnet.weightCommits.filter((c) => c.epoch > due) };
+  const weightCommits = subnet.weightCommits.filter((c) => c.epoch > due);
+  return weights && lastUpdate
+    ? { ...subnet, neurons: { ...t, weights, lastUpdate }, weightCommits }
+    : { ...subnet, weightCommits };
 }
