@@ -1,3 +1,4 @@
+import { loadBonds } from './fastFloatBonds.ts';
 import type { Csr } from './fastFloatBuffers.ts';
 import { gdiv, gmul } from './grid.ts';
 import type { EpochInput } from './types.ts';
@@ -15,34 +16,21 @@ export function loadRawBonds(
   out: Csr,
   colSum: Float64Array,
 ): boolean {
+  loadBonds(input, lastTempo, reg, false, out);
   const n = input.n;
-  const rows = input.bonds;
-  let cap = 0;
-  for (let i = 0; i < n; i++) cap += rows[i]?.cols.length ?? 0;
-  out.reserve(n, cap);
-  colSum.fill(0, 0, n);
   const { start, col, val } = out;
-  let nnz = 0;
+  colSum.fill(0, 0, n);
   let unsorted = 0;
   for (let i = 0; i < n; i++) {
-    start[i] = nnz;
-    const r = rows[i];
-    if (!r) continue;
-    const rc = r.cols;
-    const rv = r.vals;
     let prev = -1;
-    for (let k = 0; k < rc.length; k++) {
-      const j = rc[k]!;
-      if (j >= n || lastTempo <= reg[j]!) continue;
-      const v = rv[k]!;
-      col[nnz] = j;
-      val[nnz++] = v;
-      colSum[j] = colSum[j]! + v;
+    const end = start[i + 1]!;
+    for (let q = start[i]!; q < end; q++) {
+      const j = col[q]!;
+      colSum[j] = colSum[j]! + val[q]!;
       unsorted |= +(j <= prev);
       prev = j;
     }
   }
-  start[n] = nnz;
   return unsorted === 0;
 }
 

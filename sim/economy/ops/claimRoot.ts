@@ -1,6 +1,7 @@
+import type { SubnetPool } from '../pool.ts';
 import { PoolError, swapAlphaForTao } from '../pool.ts';
 import { addStakeWithShares, EMPTY_STAKE, stakeOf } from '../sharePool.ts';
-import type { ChainParams, ChainState } from '../state.ts';
+import type { ChainParams, ChainState, HotkeyStake, SubnetState } from '../state.ts';
 import { subnetOf } from './subnetUpdate.ts';
 
 /** `DefaultMinRootClaimAmount` (RootClaimableThreshold): owed alpha below this is not claimed. */
@@ -30,6 +31,88 @@ export function splitProRata<K>(amount: bigint, weights: readonly (readonly [K, 
   return out;
 }
 
+/** Working copies a batch of claims mutates: the root stakes, and one subnet's pool, stakes and claimable. */
+interface ClaimWork {
+  readonly rootStakes: Map<string, HotkeyStake>;
+  rootTaoRao: bigint;
+  pool: SubnetPool;
+  readonly stakes: Map<string, HotkeyStake>;
+  readonly claimable: Map<string, bigint>;
+}
+
+/** One hotkey's claim on the working copies; returns whether anything changed. */
+function claimInto(w: ClaimWork, hotkey: string, type: RootClaimType, feeRateU16: number): boolean {
+  const owed = w.claimable.get(hotkey) ?? 0n;
+  const root = w.rootStakes.get(hotkey);
+  if (owed < MIN_ROOT_CLAIM_RAO || !root || root.totalShares === 0n) return false;
+  const stakers = [...root.shares.keys()].sort().map((c) => [c, stakeOf(root, c)] as const);
+  if (type === 'keep') {
+    let pool = w.stakes.get(hotkey) ?? EMPTY_STAKE;
+    const parts = splitProRata(owed, stakers);
+    let given = 0n;
+    for (const [coldkey, alpha] of parts) {
+      pool = addStakeWithShares(pool, coldkey, alpha);
+      given += alpha;
+    }
+    if (given === 0n) return false;
+    w.stakes.set(hotkey, pool);
+    // Alpha that nobody's stake can take (all stakers at 0 rao) stays claimable.
+    if (owed > given) w.claimable.set(hotkey, owed - given);
+    else w.claimable.delete(hotkey);
+    return true;
+  }
+  let sale: ReturnType<typeof swapAlphaForTao>;
+  try {
+    sale = swapAlphaForTao(w.pool, owed, { dropFees: true, feeRateU16 });
+  } catch (e) {
+    if (e instanceof PoolError) return false; // the chain rolls the claim back
+    throw e;
+  }
+  const parts = splitProRata(sale.taoOutRao, stakers);
+  let rootPool = root;
+  let staked = 0n;
+  for (const [coldkey, tao] of parts) {
+    rootPool = addStakeWithShares(rootPool, coldkey, tao);
+    staked += tao;
+  }
+  if (staked !== sale.taoOutRao) return false; // no staker could take any of it: leave it claimable
+  w.rootStakes.set(hotkey, rootPool);
+  w.rootTaoRao += staked;
+  w.pool = sale.pool;
+  w.claimable.delete(hotkey);
+  return true;
+}
+
+/** Claims for the given hotkeys on every subnet, on working copies made once (a day's claims touch thousands). */
+function claimMany(
+  state: ChainState,
+  feeRateU16: number,
+  type: RootClaimType,
+  hotkeysOf: (subnet: SubnetState) => readonly string[],
+): ChainState {
+  const rootStakes = new Map(state.rootStakes);
+  let rootTaoRao = state.rootTaoRao;
+  let changed = false;
+  const subnets = state.subnets.map((subnet) => {
+    const hotkeys = hotkeysOf(subnet);
+    if (hotkeys.length === 0) return subnet;
+    const w: ClaimWork = {
+      rootStakes,
+      rootTaoRao,
+      pool: subnet.pool,
+      stakes: new Map(subnet.stakes),
+      claimable: new Map(subnet.rootClaimableRao),
+    };
+    let any = false;
+    for (const hotkey of hotkeys) any = claimInto(w, hotkey, type, feeRateU16) || any;
+    rootTaoRao = w.rootTaoRao;
+    if (!any) return subnet;
+    changed = true;
+    return { ...subnet, pool: w.pool, stakes: w.stakes, rootClaimableRao: w.claimable };
+  });
+  return changed ? { ...state, rootStakes, rootTaoRao, subnets } : state;
+}
+
 /**
  * Claim a hotkey's root dividends on one subnet (`staking/claim_root.rs`, simplified as the spec suggests): the
  * root-claimable alpha is split over the hotkey's root stakers pro rata to their root stake; with `swap` it is sold
@@ -44,49 +127,8 @@ export function claimRoot(
   params: Pick<ChainParams, 'feeRateU16'>,
   tx: { readonly hotkey: string; readonly netuid: number; readonly type: RootClaimType },
 ): ChainState {
-  const subnet = subnetOf(state, tx.netuid);
-  const owed = subnet.rootClaimableRao.get(tx.hotkey) ?? 0n;
-  const root = state.rootStakes.get(tx.hotkey);
-  if (owed < MIN_ROOT_CLAIM_RAO || !root || root.totalShares === 0n) return state;
-  const stakers = [...root.shares.keys()].sort().map((c) => [c, stakeOf(root, c)] as const);
-  const claimable = new Map(subnet.rootClaimableRao);
-  claimable.delete(tx.hotkey);
-
-  if (tx.type === 'keep') {
-    let pool = subnet.stakes.get(tx.hotkey) ?? EMPTY_STAKE;
-    const parts = splitProRata(owed, stakers);
-    for (const [coldkey, alpha] of parts) pool = addStakeWithShares(pool, coldkey, alpha);
-    // Alpha that nobody's stake can take (all stakers at 0 rao) stays claimable.
-    const left = owed - [...parts.values()].reduce((a, x) => a + x, 0n);
-    if (left > 0n) claimable.set(tx.hotkey, left);
-    const stakes = new Map(subnet.stakes).set(tx.hotkey, pool);
-    return {
-      ...state,
-      subnets: state.subnets.map((s) => (s === subnet ? { ...subnet, stakes, rootClaimableRao: claimable } : s)),
-    };
-  }
-
-  let sale: ReturnType<typeof swapAlphaForTao>;
-  try {
-    sale = swapAlphaForTao(subnet.pool, owed, { dropFees: true, feeRateU16: params.feeRateU16 });
-  } catch (e) {
-    if (e instanceof PoolError) return state;
-    throw e;
-  }
-  const parts = splitProRata(sale.taoOutRao, stakers);
-  let rootPool = root;
-  let staked = 0n;
-  for (const [coldkey, tao] of parts) {
-    rootPool = addStakeWithShares(rootPool, coldkey, tao);
-    staked += tao;
-  }
-  if (staked !== sale.taoOutRao) return state; // no staker could take any of it: leave it claimable
-  return {
-    ...state,
-    rootStakes: new Map(state.rootStakes).set(tx.hotkey, rootPool),
-    rootTaoRao: state.rootTaoRao + staked,
-    subnets: state.subnets.map((s) => (s === subnet ? { ...subnet, pool: sale.pool, rootClaimableRao: claimable } : s)),
-  };
+  subnetOf(state, tx.netuid); // SubnetNotExists
+  return claimMany(state, params.feeRateU16, tx.type, (s) => (s.netuid === tx.netuid ? [tx.hotkey] : []));
 }
 
 /** Every root-claimable balance of every subnet claimed (the chain's auto-claim, all at once), in netuid order. */
@@ -95,11 +137,5 @@ export function claimAllRoot(
   params: Pick<ChainParams, 'feeRateU16'>,
   type: RootClaimType,
 ): ChainState {
-  let next = state;
-  for (const subnet of state.subnets) {
-    for (const hotkey of [...subnet.rootClaimableRao.keys()].sort()) {
-      next = claimRoot(next, params, { hotkey, netuid: subnet.netuid, type });
-    }
-  }
-  return next;
+  return claimMany(state, params.feeRateU16, type, (s) => [...s.rootClaimableRao.keys()].sort());
 }
