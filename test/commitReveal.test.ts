@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditBooks } from '../sim/economy/auditBooks.ts';
-import { DEFAULT_CHAIN_PARAMS } from '../sim/economy/genesis.ts';
+import { DEFAULT_CHAIN_PARAMS, DEFAULT_SUBNET_PARAMS } from '../sim/economy/genesis.ts';
 import { revealCommits, setWeights } from '../sim/economy/ops/setWeights.ts';
 import type { ChainParams, ChainState } from '../sim/economy/state.ts';
 import { blockStep } from '../sim/engine/blockStep.ts';
@@ -25,6 +25,11 @@ const withCommitReveal = (period = 1): ChainState => {
 const tx = { hotkey: 'sn1-v0', netuid: 1, uids: [5, 6], weights: [1, 0.5] };
 
 describe('commit-reveal', () => {
+  it("is on by default with a reveal period of one epoch, as the chain's storage defaults", () => {
+    expect(DEFAULT_SUBNET_PARAMS.commitRevealEnabled).toBe(true); // CommitRevealWeightsEnabled default true
+    expect(DEFAULT_SUBNET_PARAMS.revealPeriodEpochs).toBe(1); // DefaultRevealPeriodEpochs = 1
+  });
+
   it('a weights set is a commit: nothing is stored and LastUpdate stays until the reveal', () => {
     const s0 = withCommitReveal();
     const s1 = setWeights(s0, tx);
