@@ -1,9 +1,10 @@
 /**
- * Fresh zeroed Uint16Arrays for weights rows, carved from shared 256 KiB chunks. Allocating a small typed array
- * costs microseconds in V8 (a backing store each); a view on a chunk costs next to nothing, and the thousands of
- * rows a simulated block writes are all this size. A chunk is freed once no row views it any more.
+ * Fresh zeroed Uint16Arrays for weights rows, carved from shared 16 KiB chunks. Allocating a small typed array
+ * costs microseconds in V8 (a backing store each); a view on a chunk costs next to nothing. A chunk is freed once
+ * no row views it any more; chunks are small so that a long-lived row (a validator that stopped setting weights)
+ * pins little: at most 16 KiB per live row, ~20 rows of 191 weights share one allocation.
  */
-const CHUNK_BYTES = 1 << 18;
+const CHUNK_BYTES = 1 << 14;
 let chunk = new ArrayBuffer(CHUNK_BYTES);
 let offset = 0;
 
