@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SUBNET_PARAMS } from '../sim/economy/genesis.ts';
 import { buildScenario } from '../sim/engine/buildScenario.ts';
 import { loadScenario, ScenarioError } from '../sim/io/loadScenario.ts';
 import { runScenarioFile } from '../sim/io/runScenarioFile.ts';
@@ -147,5 +148,51 @@ describe('taosim run', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:\d+:3: subnet_defaults\.tmpo: unknown key `tmpo` \(did you mean `tempo`\?\)/);
     expect(existsSync(join(tmp, 'bad-out'))).toBe(false);
+  });
+});
+
+describe('scenario parameters reach the chain state', () => {
+  it('maps every tokenomics and registration parameter, in the chain’s units', () => {
+    const text = `
+name: params
+duration: 10
+chain: { fee_rate: 0.001, subnet_limit: 64, min_lock: 500, lock_reduction_interval: 14400, network_immunity_period: 7200 }
+subnet_defaults:
+  burn_half_life: 720
+  burn_increase_mult: 1.26
+  min_burn: 0.001
+  max_burn: 50
+  max_registrations_per_block: 3
+  min_non_immune_uids: 4
+  registration_allowed: true
+  emission_enabled: false
+  commit_reveal: false
+  reveal_period: 2
+subnets:
+  - name: a
+    pool: { tao: 100, alpha: 100 }
+    validators: [{ count: 1, stake: 10 }]
+    miners: { count: 2 }
+`;
+    const sim = buildScenario(loadScenario(text, 'params.yaml'));
+    expect(sim.params).toMatchObject({
+      feeRateU16: 66, // round(0.001 · 65535)
+      subnetLimit: 64,
+      minLockRao: 500_000_000_000n,
+      lockReductionInterval: 14_400,
+      networkImmunityPeriod: 7_200,
+    });
+    expect(sim.genesis.subnets[0]!.params).toMatchObject({
+      burnHalfLife: 720,
+      burnIncreaseMultU64F64: DEFAULT_SUBNET_PARAMS.burnIncreaseMultU64F64, // 1.26 exactly as the chain's default
+      minBurnRao: 1_000_000n,
+      maxBurnRao: 50_000_000_000n,
+      maxRegistrationsPerBlock: 3,
+      minNonImmuneUids: 4,
+      registrationAllowed: true,
+      emissionEnabled: false,
+      commitRevealEnabled: false,
+      revealPeriodEpochs: 2,
+    });
   });
 });

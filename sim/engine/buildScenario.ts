@@ -54,6 +54,16 @@ function subnetParams(h: HyperparametersFile): Partial<SubnetParams> {
     immunityPeriod: h.immunity_period,
     ownerCutEnabled: h.owner_cut_enabled,
     ownerIncentive: h.owner_incentive,
+    registrationAllowed: h.registration_allowed,
+    emissionEnabled: h.emission_enabled,
+    maxRegistrationsPerBlock: h.max_registrations_per_block,
+    minNonImmuneUids: h.min_non_immune_uids,
+    burnHalfLife: h.burn_half_life,
+    // The double's exact value in U64F64 (x·2^52 is an integer for 1 ≤ x < 2^53), as the chain's from_num(1.26).
+    burnIncreaseMultU64F64:
+      h.burn_increase_mult === undefined ? undefined : BigInt(h.burn_increase_mult * 2 ** 52) << 12n,
+    minBurnRao: h.min_burn === undefined ? undefined : rao(h.min_burn),
+    maxBurnRao: h.max_burn === undefined ? undefined : rao(h.max_burn),
   };
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Partial<SubnetParams>;
 }
@@ -73,6 +83,11 @@ function chainParams(s: ScenarioFile): ChainParams {
           : { kind: 'calendar', intervalBlocks: c.halving.calendar_blocks },
     }),
     ...(c.share_rule !== undefined && { shareRule: c.share_rule === 'price_ema' ? 'priceEma' : 'priceEmaUnburned' }),
+    ...(c.fee_rate !== undefined && { feeRateU16: u16(c.fee_rate) }),
+    ...(c.subnet_limit !== undefined && { subnetLimit: c.subnet_limit }),
+    ...(c.min_lock !== undefined && { minLockRao: rao(c.min_lock) }),
+    ...(c.lock_reduction_interval !== undefined && { lockReductionInterval: c.lock_reduction_interval }),
+    ...(c.network_immunity_period !== undefined && { networkImmunityPeriod: c.network_immunity_period }),
     ...(c.slashing !== undefined && {
       slashing: {
         fractionPpm: Math.round(c.slashing.fraction * 1_000_000),

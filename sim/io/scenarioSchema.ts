@@ -45,6 +45,20 @@ export const hyperparametersSchema = z
     immunity_period: z.number().int().min(0).describe('blocks a new uid cannot be pruned (default 5000)'),
     owner_cut_enabled: z.boolean().describe('the owner takes the owner cut (default true)'),
     owner_incentive: z.enum(['burn', 'recycle']).describe("miner incentive to the owner's own hotkeys (default burn)"),
+    registration_allowed: z
+      .boolean()
+      .describe('neurons may register; also gates emission to the subnet (default true)'),
+    emission_enabled: z.boolean().describe('the subnet receives its share of block emission (default true)'),
+    max_registrations_per_block: z.number().int().min(0).describe('registrations per block (default 1)'),
+    min_non_immune_uids: z.number().int().min(0).describe('pruning only while more uids than this are non-immune (10)'),
+    burn_half_life: z.number().int().min(0).describe('blocks for the registration price to halve (default 360)'),
+    burn_increase_mult: z
+      .number()
+      .min(1)
+      .max(100)
+      .describe('registration price × this per registration (default 1.26)'),
+    min_burn: z.number().nonnegative().describe('registration price floor, TAO (default 0.0005)'),
+    max_burn: z.number().nonnegative().describe('registration price ceiling, TAO (default 100)'),
   })
   .partial()
   .strict();
@@ -219,6 +233,15 @@ const chain = z
     epoch_schedule: z
       .enum(['scheduler', 'legacy_modulo'])
       .describe('HEAD scheduler, or [legacy] (block + netuid + 1) % (tempo + 1)'),
+    fee_rate: fraction('swap fee of a subnet pool (FeeRate, default 33/65535 ≈ 0.05 %)'),
+    subnet_limit: z.number().int().min(1).describe('subnets at most; registering beyond dissolves one (default 128)'),
+    min_lock: tao('NetworkMinLockCost in TAO (default 1000)'),
+    lock_reduction_interval: z
+      .number()
+      .int()
+      .min(1)
+      .describe('blocks for the lock cost to fall by the last lock (57600)'),
+    network_immunity_period: z.number().int().min(0).describe('blocks a new subnet cannot be dissolved (864000)'),
     slashing: z
       .object({
         fraction: fraction('share of an offline permit holder’s stake taken at each epoch of its subnet'),
