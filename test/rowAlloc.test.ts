@@ -12,7 +12,7 @@ describe('allocU16', () => {
           expect(r.every((v) => v === 0)).toBe(true);
           r.fill(k + 1); // a write to one row must not show in another
         });
-        rows.forEach((r, k) => expect(r.every((v) => v === k + 1)).toBe(true));
+        for (const [k, r] of rows.entries()) expect(r.every((v) => v === k + 1)).toBe(true);
       }),
       { numRuns: 50 },
     );
