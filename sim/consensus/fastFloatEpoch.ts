@@ -79,9 +79,10 @@ function reserve(n: number): void {
 }
 
 /**
- * The sparse (production) epoch in float mode, specialised: the same values, bit for bit, as
- * `runEpoch(input, { mode: 'float' })` — every grid operation of floatArith done inline in the generic path's
- * order — on typed arrays and CSR matrices instead of the generic `Arith` over arrays of rows.
+ * The sparse (production) epoch on typed arrays and CSR matrices, every grid operation (`grid.ts`) in the generic
+ * path's order. `exact = false`: the same values, bit for bit, as the generic float path (`floatArith`);
+ * `exact = true`: as the generic fixed path (`fixedArith`, the chain's substrate_fixed) — what `runEpoch` runs for
+ * each mode. (The name predates exact mode.)
  */
 export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
   setExactGrid(exact);
