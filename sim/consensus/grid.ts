@@ -106,10 +106,3 @@ export function u16p(v: number): number {
   }
   return u16Exact[v]!;
 }
-
-/** The u16 proportion table of the current mode (hot loops index it instead of calling u16p). */
-export function u16Table(): Float64Array | null {
-  if (!exact) return null;
-  u16p(0);
-  return u16Exact;
-}
