@@ -55,8 +55,8 @@ let lists = new Float64Array(0);
 /**
  * `weighted_median` per column (weightedMedian.ts), run on copies of the (score, stake) pairs instead of index lists:
  * the same lists in the same order, so the same pivots (the middle element of the current list). The three lists
- * (current, lower, upper) are slots of one array of interleaved pairs whose roles rotate; the first pass reads the
- * column in place. The partition is branch-free: `+(s < pivot)` is a 0/1 flag, each pair is written to both the
+ * (current, lower, upper) are slots of one array of interleaved pairs whose roles rotate; the column is first
+ * copied into the current slot. The partition is branch-free: `+(s < pivot)` is a 0/1 flag, each pair is written to both the
  * lower and the upper list and only the flagged list advances. w·flag is w or 0 exactly.
  *
  * (The stake sums are of grid values below 1, exact in any order, so the result is a function of the column's
@@ -84,52 +84,40 @@ function columnMedian(
   stakeSum: number,
 ): number {
   const slot = 2 * nv;
-  let cur = -1; // offset of the current list in h; -1: the column itself (first pass)
   let a = 0; // slot receiving `lower`
   let b = 1; // slot receiving `upper`
-  let c = 2; // slot of the current list (free during the first pass)
+  let c = 2; // slot of the current list
+  // The column as (score, stake) pairs in the current slot, in voter order (the chain's starting list).
+  let cur = c * slot;
+  for (let k = 0; k < nv; k++) {
+    h[cur + 2 * k] = sc[base + k]!;
+    h[cur + 2 * k + 1] = stake[k]!;
+  }
   let len = nv;
   let lo = 0;
   let hi = stakeSum;
   for (let iteration = 0; iteration <= nv; iteration++) {
-    if (len === 1) return cur < 0 ? sc[base]! : h[cur]!;
-    const pivot = cur < 0 ? sc[base + (len >> 1)]! : h[cur + 2 * (len >> 1)]!;
+    if (len === 1) return h[cur]!;
+    const pivot = h[cur + 2 * (len >> 1)]!;
     const lower = a * slot;
     const upper = b * slot;
     let nl = 0;
     let nu = 0;
     let loStake = 0;
     let hiStake = 0;
-    if (cur < 0) {
-      for (let k = 0; k < len; k++) {
-        const s = sc[base + k]!;
-        const w = stake[k]!;
-        const l = +(s < pivot);
-        const u = +(s > pivot);
-        h[lower + nl] = s;
-        h[lower + nl + 1] = w;
-        h[upper + nu] = s;
-        h[upper + nu + 1] = w;
-        nl += 2 * l;
-        nu += 2 * u;
-        loStake += w * l;
-        hiStake += w * u;
-      }
-    } else {
-      for (let k = cur; k < cur + 2 * len; k += 2) {
-        const s = h[k]!;
-        const w = h[k + 1]!;
-        const l = +(s < pivot);
-        const u = +(s > pivot);
-        h[lower + nl] = s;
-        h[lower + nl + 1] = w;
-        h[upper + nu] = s;
-        h[upper + nu + 1] = w;
-        nl += 2 * l;
-        nu += 2 * u;
-        loStake += w * l;
-        hiStake += w * u;
-      }
+    for (let k = cur; k < cur + 2 * len; k += 2) {
+      const s = h[k]!;
+      const w = h[k + 1]!;
+      const l = +(s < pivot);
+      const u = +(s > pivot);
+      h[lower + nl] = s;
+      h[lower + nl + 1] = w;
+      h[upper + nu] = s;
+      h[upper + nu + 1] = w;
+      nl += 2 * l;
+      nu += 2 * u;
+      loStake += w * l;
+      hiStake += w * u;
     }
     if (minority < lo + loStake && nl > 0) {
       cur = lower;

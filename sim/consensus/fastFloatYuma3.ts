@@ -7,6 +7,15 @@ import type { SparseMatrixU16 } from './types.ts';
 // Grid constants are literals: V8 folds a literal (x / 2^32 becomes a multiply), not a module-level constant.
 
 const NONE = new Uint16Array(0);
+/** Past the last column: the bonds cursor's end. */
+const END = 0x7fffffff;
+
+/** The first position ≥ k of a stored bonds row whose column is kept (inside the subnet and not just registered). */
+function keptFrom(cols: Uint16Array, n: number, keep: Uint8Array, k: number): number {
+  let p = k;
+  while (p < cols.length && !(cols[p]! < n && keep[cols[p]!] === 1)) p++;
+  return p;
+}
 let keep = new Uint8Array(0);
 
 /** What the fused Yuma3 pass reads besides the weights. */
@@ -87,9 +96,8 @@ export function yuma3Pass(
     trust[i] = 0;
     if (s === e && (liquid || blen === 0)) continue;
     const scale = activeStake[i]!;
-    let pb = 0;
-    while (pb < blen && !(bc[pb]! < n && kp[bc[pb]!] === 1)) pb++;
-    let bj = pb < blen ? bc[pb]! : 0x7fffffff;
+    let pb = keptFrom(bc, n, kp, 0);
+    let bj = pb < blen ? bc[pb]! : END;
     let t0 = 0;
     let t1 = 0;
     for (let q = s; q < e; q++) {
@@ -114,9 +122,8 @@ export function yuma3Pass(
             colSum[bj] = colSum[bj]! + d;
           }
         }
-        pb++;
-        while (pb < blen && !(bc[pb]! < n && kp[bc[pb]!] === 1)) pb++;
-        const next = pb < blen ? bc[pb]! : 0x7fffffff;
+        pb = keptFrom(bc, n, kp, pb + 1);
+        const next = pb < blen ? bc[pb]! : END;
         unsorted |= +(next <= bj);
         bj = next;
       }
@@ -124,9 +131,8 @@ export function yuma3Pass(
       const has = bj === j;
       if (has) {
         b = u16p(bv[pb]!);
-        pb++;
-        while (pb < blen && !(bc[pb]! < n && kp[bc[pb]!] === 1)) pb++;
-        const next = pb < blen ? bc[pb]! : 0x7fffffff;
+        pb = keptFrom(bc, n, kp, pb + 1);
+        const next = pb < blen ? bc[pb]! : END;
         unsorted |= +(next <= bj);
         bj = next;
       }
@@ -165,7 +171,7 @@ export function yuma3Pass(
     }
     trust[i] = t0 + t1;
     // The rest of the bonds row: decayed bonds after the last weight (plain EMA), and the order check.
-    while (bj !== 0x7fffffff) {
+    while (bj !== END) {
       if (!liquid) {
         const d = gmul(rest, u16p(bv[pb]!));
         if (d > 0) {
@@ -174,9 +180,8 @@ export function yuma3Pass(
           colSum[bj] = colSum[bj]! + d;
         }
       }
-      pb++;
-      while (pb < blen && !(bc[pb]! < n && kp[bc[pb]!] === 1)) pb++;
-      const next = pb < blen ? bc[pb]! : 0x7fffffff;
+      pb = keptFrom(bc, n, kp, pb + 1);
+      const next = pb < blen ? bc[pb]! : END;
       unsorted |= +(next <= bj);
       bj = next;
     }
