@@ -1,5 +1,5 @@
 import { growF64 } from './fastFloatBuffers.ts';
-import { gdivFloor, isExactGrid } from './grid.ts';
+import { isExactGrid } from './grid.ts';
 import type { EpochInput } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
@@ -34,7 +34,7 @@ export function normalizeStake(input: EpochInput, owner: number, out: Float64Arr
     out[i] = v;
     sum += v;
   }
-  if (sum !== 0) for (let i = 0; i < n; i++) out[i] = gdivFloor(out[i]!, sum);
+  if (sum !== 0) for (let i = 0; i < n; i++) out[i] = Math.floor((out[i]! / sum) * 4294967296) / 4294967296;
 }
 
 let keys = new Float64Array(0);

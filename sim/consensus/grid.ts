@@ -91,10 +91,6 @@ export function gdiv(a: number, b: number): number {
   return exact ? divExact(a, b) : Math.trunc((a / b) * 4294967296) / 4294967296;
 }
 
-/** a/b floored to the grid, for non-negative a and positive b (where floor and truncation agree). */
-export const gdivFloor = (a: number, b: number): number =>
-  exact ? divExact(a, b) : Math.floor((a / b) * 4294967296) / 4294967296;
-
 let u16Exact: Float64Array | null = null;
 
 /** v/65535 for a u16 v: exactly as the generic float path (untruncated) or as the chain (`u16Proportion`). */
