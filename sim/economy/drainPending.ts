@@ -1,4 +1,5 @@
 import type { ChainParams, PendingEmission, SubnetState } from './state.ts';
+import type { SubnetWork } from './subnetWork.ts';
 
 /** `MAX_TEMPO` (lib.rs): a subnet that has not stepped for longer than this runs an epoch anyway. */
 export const MAX_TEMPO = 50_400;
@@ -16,6 +17,8 @@ export function shouldRunEpoch(subnet: SubnetState, block: number, schedule: Cha
 }
 
 export interface Drained {
+  /** Index of the subnet in the block's subnets list. */
+  readonly index: number;
   readonly netuid: number;
   readonly pending: PendingEmission;
 }
@@ -23,21 +26,28 @@ export interface Drained {
 /**
  * `drain_pending` (coinbase/run_coinbase.rs): visit subnets in netuid order; each due subnet empties its four
  * pending buckets for its epoch, at most `maxEpochsPerBlock` per block; the rest are deferred to the next block.
+ * Writes the block's working copy; returns the drained subnets in order.
  */
 export function drainPending(
-  subnets: readonly SubnetState[],
+  work: SubnetWork,
   block: number,
   params: Pick<ChainParams, 'maxEpochsPerBlock' | 'epochSchedule'>,
-): { subnets: SubnetState[]; drained: Drained[] } {
+): Drained[] {
   let run = 0;
   const drained: Drained[] = [];
-  const next = subnets.map((s) => {
-    if (!shouldRunEpoch(s, block, params.epochSchedule)) return s;
-    if (run >= params.maxEpochsPerBlock)
-      return s.pendingEpochAt === block + 1 ? s : { ...s, pendingEpochAt: block + 1 };
+  work.list.forEach((s, i) => {
+    if (!shouldRunEpoch(s, block, params.epochSchedule)) return;
+    if (run >= params.maxEpochsPerBlock) {
+      if (s.pendingEpochAt !== block + 1) work.edit(i).pendingEpochAt = block + 1;
+      return;
+    }
     run++;
-    drained.push({ netuid: s.netuid, pending: s.pending });
-    return { ...s, lastStepBlock: block, pending: EMPTY, lastEpochBlock: block, pendingEpochAt: 0 };
+    drained.push({ index: i, netuid: s.netuid, pending: s.pending });
+    const out = work.edit(i);
+    out.lastStepBlock = block;
+    out.pending = EMPTY;
+    out.lastEpochBlock = block;
+    out.pendingEpochAt = 0;
   });
-  return { subnets: next, drained };
+  return drained;
 }

@@ -2,8 +2,9 @@ import { blockEmissionForIssuance } from './blockEmission.ts';
 import { divU96F32, mulU96F32, ONE_U64F64, ONE_U96F32, x96f32FromU64F64 } from './fixedPoint.ts';
 import { injectLiquidity } from './injectLiquidity.ts';
 import { PoolError, spotPriceU64F64, swapTaoForAlpha } from './pool.ts';
-import type { ChainParams, ChainState, PendingEmission, SubnetState } from './state.ts';
+import type { ChainParams, ChainState, SubnetState } from './state.ts';
 import { type ShareRule, subnetShares, taoEmissionPerSubnet } from './subnetShares.ts';
+import { SubnetWork } from './subnetWork.ts';
 
 /** What one block's coinbase did to one subnet (rao), for metrics and tests. */
 export interface SubnetInjection {
@@ -57,7 +58,35 @@ function shareRule(params: ChainParams, subnets: readonly SubnetState[]): ShareR
  * owner / miner / validator / root parts to the pending buckets. Unspent credit is recycled.
  */
 export function emitToSubnets(state: ChainState, params: ChainParams, blockEmissionRao: bigint): EmitResult {
-  const emitting = state.subnets.filter(emitsThisBlock);
+  const work = new SubnetWork(state.subnets);
+  const { injections, recycledRao } = emitInto(work, state, params, blockEmissionRao);
+  return { state: withRecycled({ ...state, subnets: work.list }, recycledRao), injections, recycledRao };
+}
+
+/** Issuance and the recycled total after `recycledRao` of the block's credit went unspent. */
+export const withRecycled = (state: ChainState, recycledRao: bigint): ChainState =>
+  recycledRao === 0n
+    ? state
+    : { ...state, issuanceRao: state.issuanceRao - recycledRao, recycledRao: state.recycledRao + recycledRao };
+
+/**
+ * `emitToSubnets` on a block's working copy (`work` holds `state.subnets`; `state` gives root TAO): writes the
+ * emitting subnets' pools and pending buckets, returns what it did; the caller applies `recycledRao` to issuance.
+ */
+export function emitInto(
+  work: SubnetWork,
+  state: ChainState,
+  params: ChainParams,
+  blockEmissionRao: bigint,
+): { injections: SubnetInjection[]; recycledRao: bigint } {
+  const index: number[] = [];
+  const emitting: SubnetState[] = [];
+  work.list.forEach((s, i) => {
+    if (emitsThisBlock(s)) {
+      index.push(i);
+      emitting.push(s);
+    }
+  });
   const shares = subnetShares(shareRule(params, emitting));
   const tao = taoEmissionPerSubnet(
     blockEmissionRao,
@@ -65,7 +94,7 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
     emitting.map((s) => s.params.emissionEnabled),
   );
   // `get_network_root_sell_flag`: root stakers keep their alpha only when Σ moving prices > 1.
-  const priceSum = emitting.reduce((acc, s) => acc + (s.movingPriceI96F32 << 32n), 0n);
+  const priceSum = emitting.reduce((acc, s) => acc + s.movingPriceI96F32, 0n) << 32n;
   const rootSell = priceSum > ONE_U64F64;
   const cutU96F32 = divU96F32(BigInt(params.ownerCutU16) << 32n, 65535n << 32n);
   const weightedRoot = weightedRootU96F32(state, params);
@@ -73,13 +102,14 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
 
   let spentRao = 0n;
   const injections: SubnetInjection[] = [];
-  const updated = new Map<number, SubnetState>();
-  emitting.forEach((subnet, k) => {
+  for (let k = 0; k < emitting.length; k++) {
+    const subnet = emitting[k]!;
+    const alphaIssuance = subnet.pool.alphaInRao + subnet.pool.alphaOutRao;
     // get_subnet_terms
     const taoEmission = tao.emissionU96F32[k]!;
-    const alphaEmission = blockEmissionForIssuance(subnet.pool.alphaInRao + subnet.pool.alphaOutRao) << 32n;
+    const alphaEmission = blockEmissionForIssuance(alphaIssuance) << 32n;
     const price = x96f32FromU64F64(spotPriceU64F64(subnet.pool));
-    const rootProp = rootProportionOf(weightedRoot, subnet.pool.alphaInRao + subnet.pool.alphaOutRao);
+    const rootProp = rootProportionOf(weightedRoot, alphaIssuance);
     let taoIn = taoEmission;
     let alphaIn = divU96F32(taoEmission, price);
     const cap = mulU96F32(rootProp, alphaEmission);
@@ -107,14 +137,13 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
     }
     const taoInRao = taoIn >> 32n;
     const alphaInRao = alphaIn >> 32n;
-    pool = injectLiquidity(pool, taoInRao, alphaInRao);
     spentRao += taoInRao;
 
     // emit_to_subnets: mint alpha_out into AlphaOut and split it into the pending buckets. The chain reads
     // root_proportion again here, after the injection and the mint, so it sees the larger alpha issuance.
     const alphaCreatedRao = alphaEmission >> 32n;
     const mintedAlphaOutRao = pool.alphaOutRao + alphaCreatedRao;
-    const rootPropSplit = rootProportionOf(weightedRoot, pool.alphaInRao + mintedAlphaOutRao);
+    const rootPropSplit = rootProportionOf(weightedRoot, pool.alphaInRao + alphaInRao + mintedAlphaOutRao);
     let alphaOut = alphaEmission;
     let ownerCut = 0n;
     if (subnet.params.ownerCutEnabled) {
@@ -124,23 +153,27 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
     const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), half);
     const server = mulU96F32(alphaOut, half);
     const validator = alphaOut - server - rootAlpha;
+    const ownerCutRao = ownerCut >> 32n;
+    const serverRao = server >> 32n;
+    const validatorRao = validator >> 32n;
     const rootRao = rootAlpha >> 32n;
-    const pending: PendingEmission = {
-      ownerCutRao: subnet.pending.ownerCutRao + (ownerCut >> 32n),
-      serverRao: subnet.pending.serverRao + (server >> 32n),
-      validatorRao: subnet.pending.validatorRao + (validator >> 32n),
-      rootAlphaRao: subnet.pending.rootAlphaRao + (rootSell ? rootRao : 0n),
-    };
-    const assigned = (ownerCut >> 32n) + (server >> 32n) + (validator >> 32n) + rootRao;
+    const before = subnet.pending;
+    const assigned = ownerCutRao + serverRao + validatorRao + rootRao;
     // Without the root sell flag the root slice is recycled: AlphaOut goes down by it.
-    const recycledAlpha = rootSell ? 0n : rootRao;
-    updated.set(subnet.netuid, {
-      ...subnet,
-      pool: { ...pool, alphaOutRao: mintedAlphaOutRao - recycledAlpha },
-      protocolAlphaRao: protocolAlpha,
-      pending,
-      dustAlphaRao: subnet.dustAlphaRao + alphaCreatedRao - assigned,
-    });
+    const out = work.edit(index[k]!);
+    out.pool = injectLiquidity(
+      { ...pool, alphaOutRao: rootSell ? mintedAlphaOutRao : mintedAlphaOutRao - rootRao },
+      taoInRao,
+      alphaInRao,
+    );
+    out.protocolAlphaRao = protocolAlpha;
+    out.pending = {
+      ownerCutRao: before.ownerCutRao + ownerCutRao,
+      serverRao: before.serverRao + serverRao,
+      validatorRao: before.validatorRao + validatorRao,
+      rootAlphaRao: rootSell ? before.rootAlphaRao + rootRao : before.rootAlphaRao,
+    };
+    out.dustAlphaRao = subnet.dustAlphaRao + alphaCreatedRao - assigned;
     injections.push({
       netuid: subnet.netuid,
       taoEmissionRao: taoEmission >> 32n,
@@ -150,17 +183,6 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
       boughtAlphaRao,
       alphaOutRao: alphaCreatedRao,
     });
-  });
-
-  const recycledRao = blockEmissionRao - spentRao;
-  return {
-    state: {
-      ...state,
-      issuanceRao: state.issuanceRao - recycledRao,
-      recycledRao: state.recycledRao + recycledRao,
-      subnets: state.subnets.map((s) => updated.get(s.netuid) ?? s),
-    },
-    injections,
-    recycledRao,
-  };
+  }
+  return { injections, recycledRao: blockEmissionRao - spentRao };
 }

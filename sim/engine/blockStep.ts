@@ -3,7 +3,7 @@ import type { EpochResult } from '../consensus/types.ts';
 import { blockEmissionForIssuance, calendarBlockEmission, mintTao } from '../economy/blockEmission.ts';
 import { distributeEmission } from '../economy/distributeEmission.ts';
 import { drainPending } from '../economy/drainPending.ts';
-import { emitsThisBlock, emitToSubnets, type SubnetInjection } from '../economy/emitToSubnets.ts';
+import { emitInto, emitsThisBlock, type SubnetInjection, withRecycled } from '../economy/emitToSubnets.ts';
 import { epochInput } from '../economy/epochInput.ts';
 import { blocksSinceStartCall, updateMovingPrice } from '../economy/movingPrice.ts';
 import { claimAllRoot } from '../economy/ops/claimRoot.ts';
@@ -11,7 +11,8 @@ import { revealCommits } from '../economy/ops/setWeights.ts';
 import { spotPriceU64F64 } from '../economy/pool.ts';
 import { decayBurn } from '../economy/registrationPrice.ts';
 import { applySlashing } from '../economy/slashing.ts';
-import type { ChainParams, ChainState, SubnetState } from '../economy/state.ts';
+import type { ChainParams, ChainState } from '../economy/state.ts';
+import { SubnetWork } from '../economy/subnetWork.ts';
 
 export interface EpochRecord {
   readonly netuid: number;
@@ -46,21 +47,24 @@ export function blockEmission(state: ChainState, params: ChainParams, block: num
 export function blockStep(state0: ChainState, params: ChainParams): { state: ChainState; record: BlockRecord } {
   const block = state0.block + 1;
   const minted = mintTao(state0.issuanceRao, blockEmission(state0, params, block));
+  // Every phase below writes one working copy of the subnets (each subnet copied at most once this block).
+  const work = new SubnetWork(state0.subnets);
   // update_registration_prices_for_networks: decay every subnet's registration price, reset per-block counts.
-  const priced = state0.subnets.map((s) => {
+  work.list.forEach((s, i) => {
     const burnRao = decayBurn(s.burnRao, s.params, block);
-    return burnRao === s.burnRao && s.registrationsThisBlock === 0 ? s : { ...s, burnRao, registrationsThisBlock: 0 };
+    if (burnRao === s.burnRao && s.registrationsThisBlock === 0) return;
+    const out = work.edit(i);
+    out.burnRao = burnRao;
+    out.registrationsThisBlock = 0;
   });
-  let state: ChainState = { ...state0, block, issuanceRao: minted.issuanceRao, subnets: priced };
+  let state: ChainState = { ...state0, block, issuanceRao: minted.issuanceRao, subnets: work.list };
 
-  const emitted = emitToSubnets(state, params, minted.mintedRao);
-  state = emitted.state;
+  const emitted = emitInto(work, state, params, minted.mintedRao);
+  state = withRecycled(state, emitted.recycledRao);
 
-  const { subnets: scheduled, drained } = drainPending(state.subnets, block, params);
-  state = { ...state, subnets: scheduled };
   const epochs: EpochRecord[] = [];
-  for (const { netuid, pending } of drained) {
-    const subnet = revealCommits(state.subnets.find((s) => s.netuid === netuid)!, block);
+  for (const { index, netuid, pending } of drainPending(work, block, params)) {
+    const subnet = revealCommits(work.list[index]!, block);
     const distributedRao = pending.serverRao + pending.validatorRao + pending.rootAlphaRao;
     const result = runEpoch(epochInput(state, params, subnet, distributedRao), { mode: params.consensusMode });
     const paid = distributeEmission({
@@ -72,30 +76,21 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
       taoWeightU64: params.taoWeightU64,
     });
     const slashed = params.slashing ? applySlashing(paid.subnet, block, params.slashing).subnet : paid.subnet;
-    const next: SubnetState = { ...slashed, lastMechanismStepBlock: block, epochIndex: slashed.epochIndex + 1 };
-    state = { ...state, subnets: state.subnets.map((s) => (s.netuid === netuid ? next : s)) };
+    work.put(index, { ...slashed, lastMechanismStepBlock: block, epochIndex: slashed.epochIndex + 1 });
     epochs.push({ netuid, distributedRao, ownerCutRao: pending.ownerCutRao, result });
   }
 
   // update_moving_prices: after the coinbase, so this block's shares used last block's prices.
-  state = {
-    ...state,
-    subnets: state.subnets.map((s) =>
-      emitsThisBlock(s) && !s.pool.stable // a stable subnet's moving price is 1 (get_moving_alpha_price)
-        ? {
-            ...s,
-            movingPriceI96F32: updateMovingPrice(
-              s.movingPriceI96F32,
-              spotPriceU64F64(s.pool),
-              blocksSinceStartCall(
-                BigInt(block),
-                s.firstEmissionBlock === null ? undefined : BigInt(s.firstEmissionBlock),
-              ),
-            ),
-          }
-        : s,
-    ),
-  };
+  const blockBig = BigInt(block);
+  work.list.forEach((s, i) => {
+    if (!emitsThisBlock(s) || s.pool.stable) return; // a stable subnet's moving price is 1 (get_moving_alpha_price)
+    const first = s.firstEmissionBlock === null ? undefined : BigInt(s.firstEmissionBlock);
+    work.edit(i).movingPriceI96F32 = updateMovingPrice(
+      s.movingPriceI96F32,
+      spotPriceU64F64(s.pool),
+      blocksSinceStartCall(blockBig, first),
+    );
+  });
   // Root auto-claim (housekeeping after the moving prices, as in block_step).
   if (params.rootClaim && block % params.rootClaim.every === 0)
     state = claimAllRoot(state, params, params.rootClaim.type);
