@@ -1,4 +1,4 @@
-import { normals, quickRngFor } from '../engine/rng.ts';
+import { normalsAt, streamKey } from '../engine/rng.ts';
 import type { MinerRegistry } from './minerRegistry.ts';
 import { type Action, type Agent, nextPeriodic } from './types.ts';
 
@@ -29,6 +29,7 @@ export interface ValidatorSpec {
 
 /** A validator agent: every `every` blocks (unless offline) it sets weights according to its kind. */
 export function validatorAgent(spec: ValidatorSpec): Agent {
+  const observeKey = streamKey(spec.seed, 'observe', spec.hotkey); // the noise stream of each block derives from it
   return {
     id: spec.hotkey,
     nextAct: (from) => nextPeriodic(from, spec.every, spec.offset),
@@ -59,11 +60,9 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
         );
       }
       const seen = spec.miners.observed(hotkeys, block);
-      const noise = normals(quickRngFor(spec.seed, 'observe', spec.hotkey, view.block), seen.uids.length);
-      return set(
-        seen.uids,
-        seen.quality.map((q, k) => Math.max(0, q + spec.noise * noise[k]!)),
-      );
+      const scores = normalsAt(observeKey, view.block, seen.uids.length);
+      for (let k = 0; k < scores.length; k++) scores[k] = Math.max(0, seen.quality[k]! + spec.noise * scores[k]!);
+      return set(seen.uids, scores);
     },
   };
 }
