@@ -5,17 +5,16 @@
  * pins little: at most 16 KiB per live row, ~20 rows of 191 weights share one allocation.
  */
 const CHUNK_BYTES = 1 << 14;
-let chunk = new ArrayBuffer(CHUNK_BYTES);
+const CHUNK_LENGTH = CHUNK_BYTES / 2;
+let chunk = new Uint16Array(CHUNK_LENGTH);
 let offset = 0;
 
 export function allocU16(length: number): Uint16Array {
-  const bytes = 2 * length;
-  if (bytes > CHUNK_BYTES / 4) return new Uint16Array(length);
-  if (offset + bytes > CHUNK_BYTES) {
-    chunk = new ArrayBuffer(CHUNK_BYTES);
+  if (length > CHUNK_LENGTH / 4) return new Uint16Array(length);
+  if (offset + length > CHUNK_LENGTH) {
+    chunk = new Uint16Array(CHUNK_LENGTH);
     offset = 0;
   }
-  const row = new Uint16Array(chunk, offset, length);
-  offset += bytes;
-  return row;
+  offset += length;
+  return chunk.subarray(offset - length, offset);
 }

@@ -25,19 +25,25 @@ export function setWeights(
   if (uid < 0) throw new TxError('HotKeyAccountNotExists', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
   const n = subnet.neurons.hotkeys.length;
   if (seen.length < n) seen = new Uint8Array(2 * n);
-  let valid = tx.uids.length === tx.weights.length;
-  for (const u of tx.uids) {
-    valid &&= Number.isInteger(u) && u >= 0 && u < n && seen[u] === 0;
-    if (valid) seen[u] = 1;
+  // Indexed loops throughout: `for…of` over an array is several times slower here in V8.
+  const { uids, weights } = tx;
+  const m = uids.length;
+  let valid = m === weights.length;
+  const cols = allocU16(m); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
+  for (let k = 0; k < m && valid; k++) {
+    const u = uids[k]!;
+    valid = Number.isInteger(u) && u >= 0 && u < n && seen[u] === 0;
+    if (valid) {
+      seen[u] = 1;
+      cols[k] = u;
+    }
   }
-  for (const u of tx.uids) if (Number.isInteger(u) && u >= 0 && u < n) seen[u] = 0; // leave it clean
+  for (let k = 0; k < m; k++) seen[cols[k]!] = 0; // leave it clean (unwritten entries are 0, also in range)
   if (!valid) throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
   let max = 0;
-  for (const w of tx.weights) if (w > max) max = w;
-  const vals = allocU16(tx.weights.length);
-  if (max > 0) for (let k = 0; k < vals.length; k++) vals[k] = Math.round((tx.weights[k]! * 65535) / max);
-  const cols = allocU16(tx.uids.length); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
-  for (let k = 0; k < cols.length; k++) cols[k] = tx.uids[k]!;
+  for (let k = 0; k < m; k++) if (weights[k]! > max) max = weights[k]!;
+  const vals = allocU16(m);
+  if (max > 0) for (let k = 0; k < m; k++) vals[k] = Math.round((weights[k]! * 65535) / max);
   if (subnet.params.commitRevealEnabled) {
     // commit_timelocked_weights: nothing changes until the reveal.
     const commit = { hotkey: tx.hotkey, cols, vals, epoch: subnet.epochIndex, block: state.block };
