@@ -28,6 +28,26 @@ export interface Distribution {
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const ONE = 1n << 32n;
 
+const sortedUidsCache = new WeakMap<readonly string[], Uint16Array>();
+
+/** Append (hotkey, amount) to a list in hotkey order, merging a repeated hotkey (adjacent once sorted); skip 0. */
+function addTo(list: [string, bigint][], hotkey: string, amount: bigint): void {
+  if (amount === 0n) return;
+  const last = list[list.length - 1];
+  if (last !== undefined && last[0] === hotkey) last[1] += amount;
+  else list.push([hotkey, amount]);
+}
+
+/** uids in the order of their hotkeys (the chain's BTreeMap order), cached per hotkeys array (new on registration). */
+function sortedUids(hotkeys: readonly string[]): Uint16Array {
+  let order = sortedUidsCache.get(hotkeys);
+  if (!order) {
+    order = Uint16Array.from(hotkeys.keys()).sort((a, b) => byKey(hotkeys[a]!, hotkeys[b]!));
+    sortedUidsCache.set(hotkeys, order);
+  }
+  return order;
+}
+
 /**
  * `distribute_emission` (coinbase/run_coinbase.rs) for one subnet after its epoch, without parent/child keys:
  * the owner cut is staked to the owner; miners' incentive is staked to each miner's owner (the subnet owner's own
@@ -43,19 +63,29 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   const stakes = new Map(subnet.stakes);
   const claimable = new Map(subnet.rootClaimableRao);
   const ownerOf = (h: string): string => hotkeys.get(h)?.owner ?? h;
+  let addedHotkey = false;
   const stakeTo = (h: string, coldkey: string, amount: bigint): void => {
-    if (amount > 0n) stakes.set(h, addStakeWithShares(stakes.get(h) ?? EMPTY_STAKE, coldkey, amount));
+    if (amount <= 0n) return;
+    const pool = stakes.get(h);
+    if (pool === undefined) addedHotkey = true;
+    stakes.set(h, addStakeWithShares(pool ?? EMPTY_STAKE, coldkey, amount));
   };
   let paid = 0n;
 
-  // Per-hotkey incentive and dividend amounts (rao) from the epoch, summed over uids.
-  const incentives = new Map<string, bigint>();
-  const dividends = new Map<string, bigint>();
-  table.hotkeys.forEach((h, uid) => {
-    incentives.set(h, (incentives.get(h) ?? 0n) + (epoch.serverEmission[uid] ?? 0n));
-    dividends.set(h, (dividends.get(h) ?? 0n) + (epoch.validatorEmission[uid] ?? 0n));
-  });
-  const incentiveSum = [...incentives.values()].reduce((a, b) => a + b, 0n);
+  // Per-hotkey incentive and dividend amounts (rao) from the epoch, summed over uids, in hotkey order. Zero amounts
+  // are left out: they pay, withhold and weigh nothing below.
+  const order = sortedUids(table.hotkeys);
+  const incentives: [string, bigint][] = [];
+  const dividends: [string, bigint][] = [];
+  let incentiveSum = 0n;
+  for (let k = 0; k < order.length; k++) {
+    const uid = order[k]!;
+    const incentive = epoch.serverEmission[uid] ?? 0n;
+    const dividend = epoch.validatorEmission[uid] ?? 0n;
+    addTo(incentives, table.hotkeys[uid]!, incentive);
+    addTo(dividends, table.hotkeys[uid]!, dividend);
+    incentiveSum += incentive;
+  }
   const validatorAlpha = incentiveSum > 0n ? pending.validatorRao : pending.validatorRao + pending.serverRao;
 
   // Owner cut, staked to the owner's hotkey.
@@ -63,37 +93,31 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   paid += pending.ownerCutRao;
 
   // Miner incentive; the owner's registered hotkeys are withheld.
-  const ownerHotkeys = new Set(
-    table.hotkeys.filter((h) => h === subnet.ownerHotkey || ownerOf(h) === subnet.ownerColdkey),
-  );
   let withheld = 0n;
-  let total = 0n;
-  for (const h of [...incentives.keys()].sort(byKey)) {
-    const amount = incentives.get(h)!;
-    total += amount;
-    if (ownerHotkeys.has(h)) {
+  for (const [h, amount] of incentives) {
+    if (h === subnet.ownerHotkey || ownerOf(h) === subnet.ownerColdkey) {
       withheld += amount;
       continue;
     }
     stakeTo(h, ownerOf(h), amount);
     paid += amount;
   }
-  const minerBurnedU96F32 = total === 0n ? 0n : divU96F32(withheld << 32n, total << 32n);
+  const minerBurnedU96F32 = incentiveSum === 0n ? 0n : divU96F32(withheld << 32n, incentiveSum << 32n);
 
   // Dividends: alpha and root parts by each hotkey's root proportion (calculate_dividend_distribution).
   const taoWeight = taoWeightU96F32(args.taoWeightU64);
-  const alphaDivs = new Map<string, bigint>();
-  const rootDivs = new Map<string, bigint>();
+  const alphaDivs: [string, bigint][] = [];
+  const rootDivs: [string, bigint][] = [];
   let alphaTotal = 0n;
   let rootTotal = 0n;
-  for (const h of [...dividends.keys()].sort(byKey)) {
-    const dividend = dividends.get(h)! << 32n;
+  for (const [h, amount] of dividends) {
+    const dividend = amount << 32n;
     const alphaStake = (subnet.stakes.get(h)?.valueRao ?? 0n) << 32n;
     const rootAlpha = mulU96F32((rootStakes.get(h)?.valueRao ?? 0n) << 32n, taoWeight);
     const rootProp = divU96F32(rootAlpha, alphaStake + rootAlpha);
     const root = mulU96F32(dividend, rootProp);
-    alphaDivs.set(h, dividend - root);
-    rootDivs.set(h, root);
+    alphaDivs.push([h, dividend - root]);
+    rootDivs.push([h, root]);
     alphaTotal += dividend - root;
     rootTotal += root;
   }
@@ -102,7 +126,11 @@ export function distributeEmission(args: DistributeArgs): Distribution {
     const take = mulU96F32(takeU96F32(hotkeys, h), payout);
     stakeTo(h, ownerOf(h), take >> 32n);
     const rest = (payout - take) >> 32n;
-    if (rest > 0n) stakes.set(h, addValueForAll(stakes.get(h) ?? EMPTY_STAKE, rest));
+    if (rest > 0n) {
+      const pool = stakes.get(h);
+      if (pool === undefined) addedHotkey = true;
+      stakes.set(h, addValueForAll(pool ?? EMPTY_STAKE, rest));
+    }
     paid += (take >> 32n) + rest;
   }
   for (const [h, divs] of rootDivs) {
@@ -120,7 +148,8 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   return {
     subnet: {
       ...subnet,
-      stakes: new Map([...stakes].sort(([a], [b]) => byKey(a, b))),
+      // Stakes stay in hotkey order: only a hotkey new to the map (appended at its end) needs a sort.
+      stakes: addedHotkey ? new Map([...stakes].sort(([a], [b]) => byKey(a, b))) : stakes,
       rootClaimableRao: claimable,
       minerBurnedU96F32,
       pool: recycle ? { ...subnet.pool, alphaOutRao: subnet.pool.alphaOutRao - withheld } : subnet.pool,
