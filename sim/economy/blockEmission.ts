@@ -36,6 +36,8 @@ export function halvingThresholdRao(k: number, opts?: EmissionCurve): bigint {
 /** halvingThresholdRao(k) for k = 1…64 at the default supply: halvingCount by comparisons, no arithmetic. */
 const DEFAULT_THRESHOLDS = Array.from({ length: 64 }, (_, k) => halvingThresholdRao(k + 1));
 
+const FIRST_THRESHOLD = DEFAULT_THRESHOLDS[0]!;
+
 export function halvingCount(issuanceRao: bigint, opts?: EmissionCurve): number {
   const s = supplyOf(opts);
   if (issuanceRao >= s) throw new RangeError('halvingCount: issuance at or above the supply has no halving count');
@@ -53,6 +55,8 @@ export function halvingCount(issuanceRao: bigint, opts?: EmissionCurve): number 
 
 /** Rao minted per block at this issuance: initial >> k, and 0 at or after the supply cap. */
 export function blockEmissionForIssuance(issuanceRao: bigint, opts?: EmissionCurve): bigint {
+  // Before the first halving (every subnet's alpha for years): one comparison. The threshold is below the supply.
+  if (opts === undefined && issuanceRao >= 0n && issuanceRao < FIRST_THRESHOLD) return DEFAULT_BLOCK_EMISSION_RAO;
   if (issuanceRao < 0n) throw new RangeError(`blockEmissionForIssuance: negative issuance ${issuanceRao}`);
   if (issuanceRao >= supplyOf(opts)) return 0n;
   const initial = opts?.initialEmissionRao ?? DEFAULT_BLOCK_EMISSION_RAO;

@@ -1,7 +1,7 @@
 import { blockEmissionForIssuance } from './blockEmission.ts';
-import { divU96F32, mulU96F32, ONE_U64F64, ONE_U96F32, x96f32FromU64F64 } from './fixedPoint.ts';
+import { divU96F32, mulU96F32, ONE_U64F64, ONE_U96F32 } from './fixedPoint.ts';
 import { injectLiquidity } from './injectLiquidity.ts';
-import { PoolError, spotPriceU64F64, swapTaoForAlpha } from './pool.ts';
+import { PoolError, spotPriceU96F32, swapTaoForAlpha } from './pool.ts';
 import type { ChainParams, ChainState, SubnetState } from './state.ts';
 import { type ShareRule, subnetShares, taoEmissionPerSubnet } from './subnetShares.ts';
 import { SubnetWork } from './subnetWork.ts';
@@ -108,7 +108,7 @@ export function emitInto(
     // get_subnet_terms
     const taoEmission = tao.emissionU96F32[k]!;
     const alphaEmission = blockEmissionForIssuance(alphaIssuance) << 32n;
-    const price = x96f32FromU64F64(spotPriceU64F64(subnet.pool));
+    const price = spotPriceU96F32(subnet.pool);
     const rootProp = rootProportionOf(weightedRoot, alphaIssuance);
     let taoIn = taoEmission;
     let alphaIn = divU96F32(taoEmission, price);
@@ -161,11 +161,7 @@ export function emitInto(
     const assigned = ownerCutRao + serverRao + validatorRao + rootRao;
     // Without the root sell flag the root slice is recycled: AlphaOut goes down by it.
     const out = work.edit(index[k]!);
-    out.pool = injectLiquidity(
-      { ...pool, alphaOutRao: rootSell ? mintedAlphaOutRao : mintedAlphaOutRao - rootRao },
-      taoInRao,
-      alphaInRao,
-    );
+    out.pool = injectLiquidity(pool, taoInRao, alphaInRao, rootSell ? mintedAlphaOutRao : mintedAlphaOutRao - rootRao);
     out.protocolAlphaRao = protocolAlpha;
     out.pending = {
       ownerCutRao: before.ownerCutRao + ownerCutRao,

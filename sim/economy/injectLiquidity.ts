@@ -10,7 +10,18 @@ import type { SubnetPool } from './pool.ts';
  * the coinbase does; then the price moves only by the rounding of Δx: Δx = floor(Δy·x/y) never lowers it and raises
  * it by a relative amount below 1/(x + Δx). The weight bounds never bind then.
  */
-export function injectLiquidity(pool: SubnetPool, taoRao: bigint, alphaRao: bigint): SubnetPool {
+export function injectLiquidity(
+  pool: SubnetPool,
+  taoRao: bigint,
+  alphaRao: bigint,
+  /** AlphaOut of the result (the coinbase mints into it in the same step); default unchanged. */
+  alphaOutRao: bigint = pool.alphaOutRao,
+): SubnetPool {
   if (taoRao < 0n || alphaRao < 0n) throw new RangeError(`injectLiquidity: negative amount (${taoRao}, ${alphaRao})`);
-  return { ...pool, taoRao: pool.taoRao + taoRao, alphaInRao: pool.alphaInRao + alphaRao };
+  const taoNext = pool.taoRao + taoRao;
+  const alphaNext = pool.alphaInRao + alphaRao;
+  // Literals of a fixed shape, not a spread (the coinbase calls this for every subnet every block).
+  return pool.stable
+    ? { taoRao: taoNext, alphaInRao: alphaNext, alphaOutRao, stable: true }
+    : { taoRao: taoNext, alphaInRao: alphaNext, alphaOutRao };
 }

@@ -79,6 +79,18 @@ export function spotPriceU64F64(pool: SubnetPool): bigint {
   return pool.alphaInRao === 0n ? 0n : divU64F64(pool.taoRao << 64n, pool.alphaInRao << 64n);
 }
 
+const U64_LIMIT = 1n << 64n;
+
+/**
+ * `current_price` as the coinbase reads it, I96F32/U96F32 bits: `spotPriceU64F64` with 32 fractional bits dropped.
+ * floor(floor(t·2^64/a)/2^32) = floor(t·2^32/a), and for a u64 reserve t the U64F64 quotient cannot saturate.
+ */
+export function spotPriceU96F32(pool: SubnetPool): bigint {
+  if (pool.stable) return ONE_U64F64 >> 32n;
+  if (pool.alphaInRao === 0n) return 0n;
+  return pool.taoRao < U64_LIMIT ? (pool.taoRao << 32n) / pool.alphaInRao : spotPriceU64F64(pool) >> 32n;
+}
+
 /** The exact spot price as a ratio of reserves (TAO per alpha); alphaRao = 0 means no price. */
 export function spotPriceRatio(pool: SubnetPool): { readonly taoRao: bigint; readonly alphaRao: bigint } {
   return pool.stable ? { taoRao: 1n, alphaRao: 1n } : { taoRao: pool.taoRao, alphaRao: pool.alphaInRao };

@@ -20,7 +20,7 @@ export class SubnetWork {
   /** Subnet `i`, writable: copied on the first call of the block. */
   edit(i: number): Mutable<SubnetState> {
     if (this.owned[i] === 0) {
-      this.list[i] = { ...this.list[i]! };
+      this.list[i] = copySubnet(this.list[i]!);
       this.owned[i] = 1;
     }
     return this.list[i] as Mutable<SubnetState>;
@@ -31,4 +31,38 @@ export class SubnetWork {
     this.list[i] = subnet;
     this.owned[i] = 0;
   }
+}
+
+/**
+ * A shallow copy of a subnet. Written out field by field: an object literal of a fixed shape is several times cheaper
+ * in V8 than a spread of 25 properties, and the compiler refuses this literal if a field of SubnetState is missing.
+ */
+function copySubnet(s: SubnetState): SubnetState {
+  return {
+    netuid: s.netuid,
+    name: s.name,
+    ownerColdkey: s.ownerColdkey,
+    ownerHotkey: s.ownerHotkey,
+    registeredAt: s.registeredAt,
+    params: s.params,
+    pool: s.pool,
+    protocolAlphaRao: s.protocolAlphaRao,
+    burnedAlphaRao: s.burnedAlphaRao,
+    dustAlphaRao: s.dustAlphaRao,
+    movingPriceI96F32: s.movingPriceI96F32,
+    firstEmissionBlock: s.firstEmissionBlock,
+    pending: s.pending,
+    lastEpochBlock: s.lastEpochBlock,
+    pendingEpochAt: s.pendingEpochAt,
+    lastStepBlock: s.lastStepBlock,
+    lastMechanismStepBlock: s.lastMechanismStepBlock,
+    epochIndex: s.epochIndex,
+    weightCommits: s.weightCommits,
+    minerBurnedU96F32: s.minerBurnedU96F32,
+    burnRao: s.burnRao,
+    registrationsThisBlock: s.registrationsThisBlock,
+    neurons: s.neurons,
+    stakes: s.stakes,
+    rootClaimableRao: s.rootClaimableRao,
+  };
 }
