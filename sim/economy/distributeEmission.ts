@@ -2,7 +2,7 @@ import type { EpochResult } from '../consensus/types.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
 import { divU96F32, mulU96F32 } from './fixedPoint.ts';
 import { addStakeWithShares, addValueForAll, EMPTY_STAKE } from './sharePool.ts';
-import type { HotkeyInfo, HotkeyStake, PendingEmission, SubnetState } from './state.ts';
+import { copySubnet, type HotkeyInfo, type HotkeyStake, type PendingEmission, type SubnetState } from './state.ts';
 
 export interface DistributeArgs {
   readonly subnet: SubnetState;
@@ -145,26 +145,25 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   const drained = pending.serverRao + pending.validatorRao + pending.rootAlphaRao + pending.ownerCutRao;
   const dust = drained - paid - withheld;
   const recycle = subnet.params.ownerIncentive === 'recycle';
+  const next = copySubnet(subnet);
+  // Stakes stay in hotkey order: only a hotkey new to the map (appended at its end) needs a sort.
+  next.stakes = addedHotkey ? new Map([...stakes].sort(([a], [b]) => byKey(a, b))) : stakes;
+  next.rootClaimableRao = claimable;
+  next.minerBurnedU96F32 = minerBurnedU96F32;
+  if (recycle) next.pool = { ...subnet.pool, alphaOutRao: subnet.pool.alphaOutRao - withheld };
+  else next.burnedAlphaRao = subnet.burnedAlphaRao + withheld;
+  next.dustAlphaRao = subnet.dustAlphaRao + dust;
+  next.neurons = {
+    ...table,
+    bonds: epoch.bonds,
+    validatorPermits: epoch.newValidatorPermits,
+    emissionRao: epoch.emission,
+    incentive: epoch.incentive,
+    dividends: epoch.dividends,
+    consensus: epoch.consensus,
+  };
   return {
-    subnet: {
-      ...subnet,
-      // Stakes stay in hotkey order: only a hotkey new to the map (appended at its end) needs a sort.
-      stakes: addedHotkey ? new Map([...stakes].sort(([a], [b]) => byKey(a, b))) : stakes,
-      rootClaimableRao: claimable,
-      minerBurnedU96F32,
-      pool: recycle ? { ...subnet.pool, alphaOutRao: subnet.pool.alphaOutRao - withheld } : subnet.pool,
-      burnedAlphaRao: subnet.burnedAlphaRao + (recycle ? 0n : withheld),
-      dustAlphaRao: subnet.dustAlphaRao + dust,
-      neurons: {
-        ...table,
-        bonds: epoch.bonds,
-        validatorPermits: epoch.newValidatorPermits,
-        emissionRao: epoch.emission,
-        incentive: epoch.incentive,
-        dividends: epoch.dividends,
-        consensus: epoch.consensus,
-      },
-    },
+    subnet: next,
     paidRao: paid,
     withheldRao: withheld,
     dustRao: dust,

@@ -67,7 +67,7 @@ export function emitToSubnets(state: ChainState, params: ChainParams, blockEmiss
 export const withRecycled = (state: ChainState, recycledRao: bigint): ChainState =>
   recycledRao === 0n
     ? state
-    : { ...state, issuanceRao: state.issuanceRao - recycledRao, recycledRao: state.recycledRao + recycledRao };
+    : { ...state, issuanceRao: state.issuanceRao - recycledRao, recycledRao: state.recycledRao + recycledRao }; // rare
 
 /**
  * `emitToSubnets` on a block's working copy (`work` holds `state.subnets`; `state` gives root TAO): writes the

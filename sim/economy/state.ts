@@ -205,3 +205,58 @@ export interface ChainParams {
   /** `NetworkImmunityPeriod` (864 000 blocks = 120 days after the migration). */
   readonly networkImmunityPeriod: number;
 }
+
+/** A writable view of a state object: for fresh copies that nobody else holds yet. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A shallow copy of a subnet. Written out field by field: an object literal of a fixed shape is several times cheaper
+ * in V8 than a spread of 25 properties (hot paths copy then assign), and the compiler refuses this literal if a field of
+ * SubnetState is missing.
+ */
+export function copySubnet(s: SubnetState): Mutable<SubnetState> {
+  return {
+    netuid: s.netuid,
+    name: s.name,
+    ownerColdkey: s.ownerColdkey,
+    ownerHotkey: s.ownerHotkey,
+    registeredAt: s.registeredAt,
+    params: s.params,
+    pool: s.pool,
+    protocolAlphaRao: s.protocolAlphaRao,
+    burnedAlphaRao: s.burnedAlphaRao,
+    dustAlphaRao: s.dustAlphaRao,
+    movingPriceI96F32: s.movingPriceI96F32,
+    firstEmissionBlock: s.firstEmissionBlock,
+    pending: s.pending,
+    lastEpochBlock: s.lastEpochBlock,
+    pendingEpochAt: s.pendingEpochAt,
+    lastStepBlock: s.lastStepBlock,
+    lastMechanismStepBlock: s.lastMechanismStepBlock,
+    epochIndex: s.epochIndex,
+    weightCommits: s.weightCommits,
+    minerBurnedU96F32: s.minerBurnedU96F32,
+    burnRao: s.burnRao,
+    registrationsThisBlock: s.registrationsThisBlock,
+    neurons: s.neurons,
+    stakes: s.stakes,
+    rootClaimableRao: s.rootClaimableRao,
+  };
+}
+
+/** A shallow copy of the chain state, field by field (see `copySubnet`). */
+export function copyChain(s: ChainState): Mutable<ChainState> {
+  return {
+    block: s.block,
+    issuanceRao: s.issuanceRao,
+    burnedRao: s.burnedRao,
+    recycledRao: s.recycledRao,
+    balances: s.balances,
+    hotkeys: s.hotkeys,
+    rootStakes: s.rootStakes,
+    rootTaoRao: s.rootTaoRao,
+    subnets: s.subnets,
+    lastLockRao: s.lastLockRao,
+    lastLockBlock: s.lastLockBlock,
+  };
+}

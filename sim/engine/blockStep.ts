@@ -11,7 +11,7 @@ import { revealCommits } from '../economy/ops/setWeights.ts';
 import { spotPriceU64F64 } from '../economy/pool.ts';
 import { decayBurn } from '../economy/registrationPrice.ts';
 import { applySlashing } from '../economy/slashing.ts';
-import type { ChainParams, ChainState } from '../economy/state.ts';
+import { type ChainParams, type ChainState, copyChain, copySubnet } from '../economy/state.ts';
 import { SubnetWork } from '../economy/subnetWork.ts';
 
 export interface EpochRecord {
@@ -57,7 +57,11 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
     out.burnRao = burnRao;
     out.registrationsThisBlock = 0;
   });
-  let state: ChainState = { ...state0, block, issuanceRao: minted.issuanceRao, subnets: work.list };
+  const next = copyChain(state0);
+  next.block = block;
+  next.issuanceRao = minted.issuanceRao;
+  next.subnets = work.list;
+  let state: ChainState = next;
 
   const emitted = emitInto(work, state, params, minted.mintedRao);
   state = withRecycled(state, emitted.recycledRao);
@@ -76,7 +80,10 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
       taoWeightU64: params.taoWeightU64,
     });
     const slashed = params.slashing ? applySlashing(paid.subnet, block, params.slashing).subnet : paid.subnet;
-    work.put(index, { ...slashed, lastMechanismStepBlock: block, epochIndex: slashed.epochIndex + 1 });
+    const stepped = copySubnet(slashed);
+    stepped.lastMechanismStepBlock = block;
+    stepped.epochIndex = slashed.epochIndex + 1;
+    work.put(index, stepped);
     epochs.push({ netuid, distributedRao, ownerCutRao: pending.ownerCutRao, result });
   }
 

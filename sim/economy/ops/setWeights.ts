@@ -1,5 +1,5 @@
 import { allocU16 } from '../rowAlloc.ts';
-import type { ChainState, SubnetState } from '../state.ts';
+import { type ChainState, copySubnet, type SubnetState } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
 
@@ -47,7 +47,9 @@ export function setWeights(
   if (subnet.params.commitRevealEnabled) {
     // commit_timelocked_weights: nothing changes until the reveal.
     const commit = { hotkey: tx.hotkey, cols, vals, epoch: subnet.epochIndex, block: state.block };
-    return withSubnet(state, { ...subnet, weightCommits: [...subnet.weightCommits, commit] });
+    const next = copySubnet(subnet);
+    next.weightCommits = [...subnet.weightCommits, commit];
+    return withSubnet(state, next);
   }
   return withSubnet(state, storeRow(subnet, uid, cols, vals, state.block));
 }
@@ -82,7 +84,8 @@ export function revealCommits(subnet: SubnetState, block: number): SubnetState {
     lastUpdate[uid] = block;
   }
   const weightCommits = subnet.weightCommits.filter((c) => c.epoch > due);
-  return weights && lastUpdate
-    ? { ...subnet, neurons: { ...t, weights, lastUpdate }, weightCommits }
-    : { ...subnet, weightCommits };
+  const next = copySubnet(subnet);
+  next.weightCommits = weightCommits;
+  if (weights && lastUpdate) next.neurons = { ...t, weights, lastUpdate };
+  return next;
 }

@@ -1,5 +1,5 @@
 import { stakeOf } from '../sharePool.ts';
-import type { ChainState, HotkeyStake, SubnetState } from '../state.ts';
+import { type ChainState, copyChain, type HotkeyStake, type SubnetState } from '../state.ts';
 import { TxError } from '../txError.ts';
 
 /** The subnet with this netuid, or a typed refusal. */
@@ -39,11 +39,12 @@ export function withSubnet(
     changed ??= new Map(state.balances);
     changed.set(coldkey, (changed.get(coldkey) ?? 0n) + delta);
   }
-  return {
-    ...state,
-    balances: changed ?? state.balances,
-    subnets: state.subnets.map((s) => (s.netuid === subnet.netuid ? subnet : s)),
-  };
+  const next = copyChain(state);
+  if (changed) next.balances = changed;
+  const subnets = state.subnets.slice();
+  for (let i = 0; i < subnets.length; i++) if (subnets[i]!.netuid === subnet.netuid) subnets[i] = subnet;
+  next.subnets = subnets;
+  return next;
 }
 
 /** The coldkey's stake pool on a hotkey, checked to hold at least `alphaRao` (> 0), or a typed refusal. */
