@@ -1,5 +1,6 @@
 import type { EpochInput, EpochParams } from '../consensus/types.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
+import { uidOf } from './ops/subnetUpdate.ts';
 import type { ChainParams, ChainState, SubnetState } from './state.ts';
 
 /** The epoch hyperparameters of a subnet (`get_activity_cutoff_blocks` = max(1, factor·tempo/1000)). */
@@ -26,7 +27,7 @@ export function epochParams(subnet: SubnetState): EpochParams {
 function commitBlocks(subnet: SubnetState): number[] {
   const out = new Array<number>(subnet.neurons.hotkeys.length).fill(Number.POSITIVE_INFINITY);
   for (const c of subnet.weightCommits) {
-    const uid = subnet.neurons.hotkeys.indexOf(c.hotkey);
+    const uid = uidOf(subnet.neurons.hotkeys, c.hotkey);
     if (uid >= 0 && c.block < out[uid]!) out[uid] = c.block;
   }
   return out;

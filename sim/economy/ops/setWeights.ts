@@ -63,6 +63,12 @@ function storeRow(subnet: SubnetState, uid: number, cols: Uint16Array, vals: Uin
   return { ...subnet, neurons: { ...subnet.neurons, weights, lastUpdate } };
 }
 
+/** Whether every uid of a row is below `n` (a loop: `some` with a closure costs ~10× more per entry). */
+function allBelow(cols: Uint16Array, n: number): boolean {
+  for (let k = 0; k < cols.length; k++) if (cols[k]! >= n) return false;
+  return true;
+}
+
 /**
  * `reveal_crv3_commits_for_subnet`, run when the subnet's epoch is about to run: commits made `revealPeriodEpochs`
  * epochs ago are revealed in commit order (stored as `set_weights` would, LastUpdate = this block; a hotkey no
@@ -77,7 +83,7 @@ export function revealCommits(subnet: SubnetState, block: number): SubnetState {
   for (const c of subnet.weightCommits) {
     if (c.epoch !== due) continue;
     const uid = uidOf(t.hotkeys, c.hotkey);
-    if (uid < 0 || c.cols.some((j) => j >= t.hotkeys.length)) continue;
+    if (uid < 0 || !allBelow(c.cols, t.hotkeys.length)) continue;
     weights ??= t.weights.slice(); // copied once for all the commits revealed now
     lastUpdate ??= t.lastUpdate.slice();
     weights[uid] = { cols: c.cols, vals: c.vals };
