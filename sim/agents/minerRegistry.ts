@@ -50,7 +50,10 @@ export class MinerRegistry {
    * before adding its own noise. Cached: the subnet's validators ask for the same hotkeys (the chain's array, new
    * only when someone registers) many times, and without drift the answer does not depend on the block.
    */
-  observed(hotkeys: readonly string[], block: number): { readonly uids: number[]; readonly quality: number[] } {
+  observed(
+    hotkeys: readonly string[],
+    block: number,
+  ): { readonly uids: readonly number[]; readonly quality: readonly number[] } {
     const at = this.drifting ? block : -1;
     const c = this.cache;
     if (c && c.hotkeys === hotkeys && c.version === this.version && c.block === at) return c;

@@ -6,6 +6,37 @@ import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
 /** Scratch for the distinct-uids check (cleared after each use). */
 let seen = new Uint8Array(256);
 
+/** Columns already checked, by uids array (agents pass the same array for the same miners) and subnet size. */
+const checked = new WeakMap<readonly number[], { readonly n: number; readonly cols: Uint16Array }>();
+
+/**
+ * The uids as a weights row's columns, checked distinct and below `n` (else `AmountTooLow`). The answer depends only
+ * on the array's contents and `n`, and callers never change an array they passed (`readonly`), so it is remembered
+ * per array: a subnet's validators score the same miners' uids, one array for all of them. Rows are never written
+ * after they are made, so they may share the columns.
+ */
+function checkedColumns(uids: readonly number[], n: number): Uint16Array {
+  const known = checked.get(uids);
+  if (known && known.n === n) return known.cols;
+  if (seen.length < n) seen = new Uint8Array(2 * n);
+  // Indexed loops throughout: `for…of` over an array is several times slower here in V8.
+  const m = uids.length;
+  const cols = allocU16(m); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
+  let valid = true;
+  for (let k = 0; k < m && valid; k++) {
+    const u = uids[k]!;
+    valid = Number.isInteger(u) && u >= 0 && u < n && seen[u] === 0;
+    if (valid) {
+      seen[u] = 1;
+      cols[k] = u;
+    }
+  }
+  for (let k = 0; k < m; k++) seen[cols[k]!] = 0; // leave it clean (unwritten entries are 0, also in range)
+  if (!valid) throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
+  checked.set(uids, { n, cols });
+  return cols;
+}
+
 /**
  * `set_weights` (subnets/weights.rs): a registered validator stores a weights row, max-upscaled to u16 the way the
  * chain does (`vec_u16_max_upscale_to_u16`), and its LastUpdate becomes the current block. With commit-reveal on,
@@ -24,22 +55,11 @@ export function setWeights(
   const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
   if (uid < 0) throw new TxError('HotKeyAccountNotExists', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
   const n = subnet.neurons.hotkeys.length;
-  if (seen.length < n) seen = new Uint8Array(2 * n);
-  // Indexed loops throughout: `for…of` over an array is several times slower here in V8.
   const { uids, weights } = tx;
+  if (uids.length !== weights.length)
+    throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
+  const cols = checkedColumns(uids, n);
   const m = uids.length;
-  let valid = m === weights.length;
-  const cols = allocU16(m); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
-  for (let k = 0; k < m && valid; k++) {
-    const u = uids[k]!;
-    valid = Number.isInteger(u) && u >= 0 && u < n && seen[u] === 0;
-    if (valid) {
-      seen[u] = 1;
-      cols[k] = u;
-    }
-  }
-  for (let k = 0; k < m; k++) seen[cols[k]!] = 0; // leave it clean (unwritten entries are 0, also in range)
-  if (!valid) throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
   let max = 0;
   for (let k = 0; k < m; k++) if (weights[k]! > max) max = weights[k]!;
   const vals = allocU16(m);
