@@ -172,6 +172,14 @@ export function distributeEmission(args: DistributeArgs): Distribution {
 
 /** `get_hotkey_take_float`: Delegates[hotkey] / 65535 as U96F32 (default take 11796 = 18%). */
 function takeU96F32(hotkeys: ReadonlyMap<string, HotkeyInfo>, hotkey: string): bigint {
-  const take = BigInt(hotkeys.get(hotkey)?.takeU16 ?? 11_796);
-  return take === 65535n ? ONE : divU96F32(take << 32n, 65535n << 32n);
+  const takeU16 = hotkeys.get(hotkey)?.takeU16 ?? 11_796;
+  let bits = takeBits.get(takeU16); // a handful of distinct takes: each division done once
+  if (bits === undefined) {
+    const take = BigInt(takeU16);
+    bits = take === 65535n ? ONE : divU96F32(take << 32n, 65535n << 32n);
+    takeBits.set(takeU16, bits);
+  }
+  return bits;
 }
+
+const takeBits = new Map<number, bigint>();

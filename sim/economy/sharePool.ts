@@ -42,7 +42,7 @@ export function addStakeWithShares(pool: HotkeyStake, coldkey: string, amountRao
 /** `update_value_for_all`: the pool's value grows (dividends to nominators); no shares are minted. */
 export function addValueForAll(pool: HotkeyStake, amountRao: bigint): HotkeyStake {
   if (amountRao <= 0n) return pool;
-  return { ...pool, valueRao: pool.valueRao + amountRao };
+  return { valueRao: pool.valueRao + amountRao, shares: pool.shares, totalShares: pool.totalShares };
 }
 
 /** `update_value_for_one` with a negative amount: the coldkey redeems shares worth `amountRao` (rounded up). */
