@@ -53,8 +53,11 @@ function engineCase(subnets: number, blocks: number) {
     }),
   );
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
   runSimulation(sim.genesis, sim.params, sim.agents, blocks, () => {});
   const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   process.stderr.write(`engine ${subnets} subnets: ${Math.round(blocks / seconds)} blocks/s\n`);
   return {
     case: 'engine',
@@ -62,6 +65,7 @@ function engineCase(subnets: number, blocks: number) {
     uids: 256,
     blocks,
     seconds: Math.round(seconds * 1000) / 1000,
+    cpu_seconds: Math.round(cpuSeconds * 1000) / 1000,
     blocks_per_second: Math.round(blocks / seconds),
   };
 }
@@ -84,15 +88,24 @@ function fullNetworkCase() {
     ['--import', 'tsx', 'test/bench/fullNetwork.ts', ...(year ? ['--year'] : ['--blocks', String(blocks)])],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
-  const r = JSON.parse(out) as { blocks: number; seconds: number; blocks_per_second: number; peak_rss_mb: number };
+  const r = JSON.parse(out) as {
+    blocks: number;
+    seconds: number;
+    cpu_seconds: number;
+    blocks_per_second: number;
+    peak_rss_mb: number;
+  };
   const yearBlocks = 2_629_800;
-  process.stderr.write(`full-network ${r.blocks} blocks: ${r.seconds} s, ${r.peak_rss_mb} MB peak\n`);
+  process.stderr.write(
+    `full-network ${r.blocks} blocks: ${r.seconds} s (${r.cpu_seconds} s CPU), ${r.peak_rss_mb} MB peak\n`,
+  );
   return {
     case: 'full-network',
     subnets: 128,
     uids: 256,
     ...r,
     year_seconds: Math.round((r.seconds * yearBlocks) / r.blocks),
+    year_cpu_seconds: Math.round((r.cpu_seconds * yearBlocks) / r.blocks),
     year_extrapolated: !year,
   };
 }
