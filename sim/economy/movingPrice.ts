@@ -27,9 +27,9 @@ export interface MovingPriceParams {
  * b in `update_moving_price`: current block − (FirstEmissionBlockNumber − 1), saturating at 0; a subnet without a
  * first emission block counts from block 0.
  */
-export function blocksSinceStartCall(currentBlock: bigint, firstEmissionBlock?: bigint): bigint {
-  const start = firstEmissionBlock === undefined || firstEmissionBlock === 0n ? 0n : firstEmissionBlock - 1n;
-  return currentBlock > start ? currentBlock - start : 0n;
+export function blocksSinceStartCall(currentBlock: number, firstEmissionBlock: number | null = null): bigint {
+  const start = firstEmissionBlock === null || firstEmissionBlock === 0 ? 0 : firstEmissionBlock - 1;
+  return BigInt(currentBlock > start ? currentBlock - start : 0);
 }
 
 /** α_eff = SubnetMovingAlpha · b/(b + halving) in U64F64, each step floored as the chain does. */

@@ -76,8 +76,14 @@ export function swapFeeRao(amountRao: bigint, feeRateU16: number = DEFAULT_FEE_R
  */
 export function spotPriceU64F64(pool: SubnetPool): bigint {
   if (pool.stable) return ONE_U64F64;
-  return pool.alphaInRao === 0n ? 0n : divU64F64(pool.taoRao << 64n, pool.alphaInRao << 64n);
+  if (pool.alphaInRao === 0n) return 0n;
+  // divU64F64(t·2^64, a·2^64) = floor(t·2^128 / (a·2^64)) = floor(t·2^64 / a): the same bits from smaller numbers,
+  // saturating at u128::MAX (which a u64 reserve never reaches).
+  const q = (pool.taoRao << 64n) / pool.alphaInRao;
+  return q > U128_MAX ? U128_MAX : q;
 }
+
+const U128_MAX = (1n << 128n) - 1n;
 
 const U64_LIMIT = 1n << 64n;
 

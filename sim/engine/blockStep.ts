@@ -88,14 +88,12 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   }
 
   // update_moving_prices: after the coinbase, so this block's shares used last block's prices.
-  const blockBig = BigInt(block);
   work.list.forEach((s, i) => {
     if (!emitsThisBlock(s) || s.pool.stable) return; // a stable subnet's moving price is 1 (get_moving_alpha_price)
-    const first = s.firstEmissionBlock === null ? undefined : BigInt(s.firstEmissionBlock);
     work.edit(i).movingPriceI96F32 = updateMovingPrice(
       s.movingPriceI96F32,
       spotPriceU64F64(s.pool),
-      blocksSinceStartCall(blockBig, first),
+      blocksSinceStartCall(block, s.firstEmissionBlock),
     );
   });
   // Root auto-claim (housekeeping after the moving prices, as in block_step).

@@ -34,9 +34,9 @@ describe('effectiveMovingAlphaU64F64', () => {
 
 describe('blocksSinceStartCall', () => {
   it('counts from the block before FirstEmissionBlockNumber, from 0 without one, and never goes negative', () => {
-    expect(blocksSinceStartCall(100n, 91n)).toBe(10n);
-    expect(blocksSinceStartCall(100n)).toBe(100n);
-    expect(blocksSinceStartCall(5n, 10n)).toBe(0n);
+    expect(blocksSinceStartCall(100, 91)).toBe(10n);
+    expect(blocksSinceStartCall(100)).toBe(100n);
+    expect(blocksSinceStartCall(5, 10)).toBe(0n);
   });
 });
 

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { divU64F64 } from '../../sim/economy/fixedPoint.ts';
 import { injectLiquidity } from '../../sim/economy/injectLiquidity.ts';
 import {
   PoolError,
   type SubnetPool,
   spotPriceU64F64,
+  spotPriceU96F32,
   swapAlphaForTao,
   swapFeeRao,
   swapOutputRao,
@@ -66,6 +68,18 @@ describe('spotPriceU64F64', () => {
     expect(spotPriceU64F64(pool(TAO, 3n * TAO))).toBe(TWO64 / 3n);
     expect(spotPriceU64F64(pool(TAO, 0n))).toBe(0n);
     expect(spotPriceU64F64({ ...pool(5n, 7n), stable: true })).toBe(TWO64);
+  });
+
+  it("equals the chain's U64F64 division of the reserves, and its U96F32 form drops 32 bits", () => {
+    const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+    fc.assert(
+      fc.property(u64, u64, (tao, alpha) => {
+        const p = pool(tao, alpha);
+        expect(spotPriceU64F64(p)).toBe(divU64F64(tao << 64n, alpha << 64n)); // the chain's U64F64 / U64F64
+        expect(spotPriceU96F32(p)).toBe(spotPriceU64F64(p) >> 32n);
+      }),
+    );
+    expect(spotPriceU96F32({ ...pool(5n, 7n), stable: true })).toBe(1n << 32n);
   });
 });
 
