@@ -1,4 +1,5 @@
 import type { ChainState } from '../sim/economy/state.ts';
+import { findSubnet } from '../sim/economy/state.ts';
 import { formatTao } from './formatTao.ts';
 import { blockDate } from './sampleRows.ts';
 
@@ -38,7 +39,7 @@ export function agentRows(
   };
   for (const [agent, { kind, netuid }] of info) {
     if (netuid !== null) {
-      const pool = state.subnets.find((s) => s.netuid === netuid)?.stakes.get(agent);
+      const pool = findSubnet(state.subnets, netuid)?.stakes.get(agent);
       push(agent, kind, netuid, pool?.valueRao ?? 0n);
       const root = state.rootStakes.get(agent);
       if (root || first.has(`${agent}@0`)) push(agent, kind, 0, root?.valueRao ?? 0n);

@@ -1,5 +1,6 @@
 import { stakeOf } from '../economy/sharePool.ts';
 import type { ChainState } from '../economy/state.ts';
+import { findSubnet } from '../economy/state.ts';
 import { rngFor } from '../engine/rng.ts';
 import { type Action, type Agent, nextPeriodic } from './types.ts';
 
@@ -24,7 +25,7 @@ export interface DelegatorSpec {
 
 /** Share price of a hotkey's pool (value per share, scaled by 1e18; 0 when empty). */
 function sharePrice(view: ChainState, netuid: number, hotkey: string): bigint {
-  const pool = view.subnets.find((s) => s.netuid === netuid)?.stakes.get(hotkey);
+  const pool = findSubnet(view.subnets, netuid)?.stakes.get(hotkey);
   return pool && pool.totalShares > 0n ? (pool.valueRao * 10n ** 18n) / pool.totalShares : 0n;
 }
 
@@ -32,7 +33,7 @@ export function delegatorAgent(spec: DelegatorSpec): Agent {
   let started = false;
   let lastPrices: bigint[] = [];
   const held = (view: ChainState, [netuid, hotkey]: readonly [number, string]): bigint => {
-    const pool = view.subnets.find((s) => s.netuid === netuid)?.stakes.get(hotkey);
+    const pool = findSubnet(view.subnets, netuid)?.stakes.get(hotkey);
     return pool ? stakeOf(pool, spec.coldkey) : 0n;
   };
   return {

@@ -1,5 +1,6 @@
 import { blockEmissionForIssuance } from '../economy/blockEmission.ts';
 import type { SubnetState } from '../economy/state.ts';
+import { findSubnet } from '../economy/state.ts';
 import { normal, rngFor } from '../engine/rng.ts';
 import type { MinerRegistry } from './minerRegistry.ts';
 import { type Action, type Agent, nextPeriodic } from './types.ts';
@@ -48,7 +49,7 @@ export function minerEntrant(spec: EntrantSpec): Agent {
     nextAct: (from) => nextPeriodic(from, spec.every),
     act(view): Action[] {
       if ((view.block + 1) % spec.every !== 0) return [];
-      const subnet = view.subnets.find((s) => s.netuid === spec.netuid);
+      const subnet = findSubnet(view.subnets, spec.netuid);
       if (!subnet) return [];
       const t = subnet.neurons;
       const miners = spec.miners.minerUids(t.hotkeys);

@@ -1,4 +1,5 @@
 import { stakeOf } from '../economy/sharePool.ts';
+import { findSubnet } from '../economy/state.ts';
 import { type Action, type Agent, nextPeriodic } from './types.ts';
 
 export interface SellerSpec {
@@ -20,7 +21,7 @@ export function minerSeller(spec: SellerSpec): Agent {
     nextAct: (from) => nextPeriodic(from, spec.every),
     act(view): Action[] {
       if ((view.block + 1) % spec.every !== 0) return [];
-      const subnet = view.subnets.find((s) => s.netuid === spec.netuid);
+      const subnet = findSubnet(view.subnets, spec.netuid);
       if (!subnet) return [];
       const actions: Action[] = [];
       for (const [hotkey, coldkey] of spec.miners) {

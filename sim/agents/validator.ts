@@ -1,3 +1,4 @@
+import { findSubnet } from '../economy/state.ts';
 import { normalsAt, streamKey } from '../engine/rng.ts';
 import type { MinerRegistry } from './minerRegistry.ts';
 import { type Action, type Agent, nextPeriodic } from './types.ts';
@@ -43,7 +44,7 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
         (k, [from, next]) => (block >= from ? next : k),
         spec.kind,
       );
-      const hotkeys = view.subnets.find((s) => s.netuid === spec.netuid)?.neurons.hotkeys ?? [];
+      const hotkeys = findSubnet(view.subnets, spec.netuid)?.neurons.hotkeys ?? [];
       if (kind === 'cabal') {
         const cabal = spec.miners.minerUids(hotkeys, true);
         return set(
@@ -52,7 +53,7 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
         );
       }
       if (kind === 'lazy') {
-        const consensus = view.subnets.find((s) => s.netuid === spec.netuid)?.neurons.consensus;
+        const consensus = findSubnet(view.subnets, spec.netuid)?.neurons.consensus;
         const uids = consensus ? spec.miners.minerUids(hotkeys).filter((uid) => (consensus[uid] ?? 0) > 0) : [];
         return set(
           uids,

@@ -1,5 +1,6 @@
 import { stakeOf } from './sharePool.ts';
 import type { ChainState } from './state.ts';
+import { findSubnet } from './state.ts';
 
 /**
  * Dissolve a subnet (`staking/remove_stake.rs`, "Determine the TAO pot"): its pool TAO is paid to the alpha holders
@@ -12,7 +13,7 @@ export function dissolveSubnet(
   state: ChainState,
   netuid: number,
 ): { state: ChainState; paidRao: bigint; recycledRao: bigint } {
-  const subnet = state.subnets.find((s) => s.netuid === netuid);
+  const subnet = findSubnet(state.subnets, netuid);
   if (!subnet) return { state, paidRao: 0n, recycledRao: 0n };
   const holders: { coldkey: string; value: bigint }[] = [];
   for (const [, pool] of [...subnet.stakes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

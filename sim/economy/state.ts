@@ -260,3 +260,21 @@ export function copyChain(s: ChainState): Mutable<ChainState> {
     lastLockBlock: s.lastLockBlock,
   };
 }
+
+/** Index of the subnet with this netuid in a netuid-ordered list (binary search), or −1. */
+export function subnetIndex(subnets: readonly SubnetState[], netuid: number): number {
+  let lo = 0;
+  let hi = subnets.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = subnets[mid]!.netuid;
+    if (at === netuid) return mid;
+    if (at < netuid) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The subnet with this netuid (`ChainState.subnets` is kept in netuid order), or undefined. */
+export const findSubnet = (subnets: readonly SubnetState[], netuid: number): SubnetState | undefined =>
+  subnets[subnetIndex(subnets, netuid)];

@@ -2,6 +2,7 @@ import { dissolveSubnet } from '../economy/dissolveSubnet.ts';
 import { removeStake } from '../economy/ops/removeStake.ts';
 import { stakeOf } from '../economy/sharePool.ts';
 import type { ChainParams, ChainState, SubnetParams } from '../economy/state.ts';
+import { findSubnet } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
 
 /** Something that happens to the network at a block (scenario `events`), applied before that block's agents. */
@@ -42,11 +43,11 @@ export function applyEvent(
       return { state: dissolveSubnet(state, e.netuid).state, params };
     case 'stakeShock': {
       let s = state;
-      const subnet = s.subnets.find((x) => x.netuid === e.netuid);
+      const subnet = findSubnet(s.subnets, e.netuid);
       for (const [hotkey, pool] of subnet ? [...subnet.stakes].sort(([a], [b]) => (a < b ? -1 : 1)) : []) {
         for (const coldkey of [...pool.shares.keys()].sort()) {
           // The pool as it is now: earlier sales in this loop changed it.
-          const now = s.subnets.find((x) => x.netuid === e.netuid)!.stakes.get(hotkey)!;
+          const now = findSubnet(s.subnets, e.netuid)!.stakes.get(hotkey)!;
           const alphaRao = (stakeOf(now, coldkey) * BigInt(e.fractionPpm)) / 1_000_000n;
           if (alphaRao === 0n) continue;
           try {

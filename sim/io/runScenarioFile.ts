@@ -8,6 +8,7 @@ import { halvingBlocks } from '../../analysis/halvingBlocks.ts';
 import { nakamoto } from '../../analysis/nakamoto.ts';
 import { NETWORK_COLUMNS, SUBNET_COLUMNS, sampleRows } from '../../analysis/sampleRows.ts';
 import { auditBooks } from '../economy/auditBooks.ts';
+import { findSubnet } from '../economy/state.ts';
 import { buildScenario } from '../engine/buildScenario.ts';
 import { runSimulation } from '../engine/runSimulation.ts';
 import { CsvSink } from './csvSink.ts';
@@ -73,7 +74,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
       (state, record, refused) => {
         refusedTotal += refused;
         for (const epoch of record.epochs) {
-          const hotkeys = state.subnets.find((x) => x.netuid === epoch.netuid)?.neurons.hotkeys ?? [];
+          const hotkeys = findSubnet(state.subnets, epoch.netuid)?.neurons.hotkeys ?? [];
           hotkeys.forEach((h, uid) => {
             const e = epoch.result.emission[uid] ?? 0n;
             emittedRao += e;
@@ -99,7 +100,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
     // Validators' return: growth of their hotkey's stake pool on their subnet (dividends, take, nominators), annualised.
     const apys = sim.genesis.subnets.flatMap((g) =>
       [...g.stakes].flatMap(([hotkey, pool]) => {
-        const now = end.subnets.find((x) => x.netuid === g.netuid)?.stakes.get(hotkey);
+        const now = findSubnet(end.subnets, g.netuid)?.stakes.get(hotkey);
         if (!now || pool.valueRao === 0n || !hotkey.includes('-v')) return [];
         return [(Number(now.valueRao) / Number(pool.valueRao) - 1) * (2_629_800 / sim.blocks)];
       }),

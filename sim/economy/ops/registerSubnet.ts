@@ -2,6 +2,7 @@ import { dissolveSubnet } from '../dissolveSubnet.ts';
 import { type SubnetSpec, subnetAt } from '../genesis.ts';
 import { spotPriceU64F64 } from '../pool.ts';
 import type { ChainParams, ChainState, SubnetState } from '../state.ts';
+import { findSubnet } from '../state.ts';
 import { TxError } from '../txError.ts';
 
 /**
@@ -102,7 +103,7 @@ export function registerSubnet(
 
 /** `start_call`: the owner starts the subnet's emissions from the next block. */
 export function startCall(state: ChainState, tx: { readonly coldkey: string; readonly netuid: number }): ChainState {
-  const subnet = state.subnets.find((x) => x.netuid === tx.netuid);
+  const subnet = findSubnet(state.subnets, tx.netuid);
   if (!subnet) throw new TxError('SubnetNotExists', `no subnet ${tx.netuid}`);
   if (subnet.ownerColdkey !== tx.coldkey)
     throw new TxError('NonAssociatedColdKey', `subnet ${tx.netuid} belongs to ${subnet.ownerColdkey}`);

@@ -1,10 +1,10 @@
 import { stakeOf } from '../sharePool.ts';
-import { type ChainState, copyChain, type HotkeyStake, type SubnetState } from '../state.ts';
+import { type ChainState, copyChain, findSubnet, type HotkeyStake, type SubnetState, subnetIndex } from '../state.ts';
 import { TxError } from '../txError.ts';
 
 /** The subnet with this netuid, or a typed refusal. */
 export function subnetOf(state: ChainState, netuid: number): SubnetState {
-  const subnet = state.subnets.find((s) => s.netuid === netuid);
+  const subnet = findSubnet(state.subnets, netuid);
   if (!subnet) throw new TxError('SubnetNotExists', `no subnet ${netuid}`);
   return subnet;
 }
@@ -42,7 +42,8 @@ export function withSubnet(
   const next = copyChain(state);
   if (changed) next.balances = changed;
   const subnets = state.subnets.slice();
-  for (let i = 0; i < subnets.length; i++) if (subnets[i]!.netuid === subnet.netuid) subnets[i] = subnet;
+  const i = subnetIndex(subnets, subnet.netuid);
+  if (i >= 0) subnets[i] = subnet;
   next.subnets = subnets;
   return next;
 }
