@@ -52,6 +52,8 @@ export function subnetShares(rule: ShareRule): bigint[] {
         throw new RangeError('subnetShares: minerBurnedU96F32 and movingPriceI96F32 differ in length');
       }
       const s = priceShares(rule.movingPriceI96F32);
+      // With nothing burned (the usual case) w = s·(1 − 0) = s bit for bit: (s·2^64) >> 64 = s.
+      if (rule.minerBurnedU96F32.every((b) => b <= 0n)) return sum(s) > 0n ? normalise(s) : s;
       const w = s.map((share, i) => {
         const burned = u64f64FromX96F32(rule.minerBurnedU96F32[i]!);
         return mulU64F64(share, subU64F64(ONE_U64F64, burned < ONE_U64F64 ? burned : ONE_U64F64));

@@ -56,6 +56,37 @@ describe('subnetShares', () => {
     ]);
   });
 
+  it('equal get_shares written out in U64F64 bits (s = p/Σp, w = s·(1 − min(b, 1)), w/Σw), burned or not', () => {
+    // The chain's formula step by step on raw bits (an oracle independent of subnetShares' shortcuts).
+    const reference = (prices: bigint[], burned: bigint[]): bigint[] => {
+      const p = prices.map((x) => x << 32n); // I96F32 → U64F64
+      const total = p.reduce((a, x) => a + x, 0n);
+      const s = p.map((x) => (total === 0n ? 0n : (x << 64n) / total));
+      const w = s.map((x, i) => {
+        const b = burned[i]! << 32n;
+        return (x * (TWO64 - (b < TWO64 ? b : TWO64))) >> 64n;
+      });
+      const wTotal = w.reduce((a, x) => a + x, 0n);
+      return wTotal > 0n ? w.map((x) => (x << 64n) / wTotal) : s;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.bigInt({ min: 0n, max: 1000n * TWO32 }), fc.bigInt({ min: 0n, max: 2n * TWO32 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.boolean(),
+        (rows, noneBurned) => {
+          const prices = rows.map(([p]) => p);
+          const burned = rows.map(([, b]) => (noneBurned ? 0n : b));
+          expect(
+            subnetShares({ kind: 'priceEmaUnburned', movingPriceI96F32: prices, minerBurnedU96F32: burned }),
+          ).toEqual(reference(prices, burned));
+        },
+      ),
+    );
+  });
+
   it('sum to at most 1 and lose at most one U64F64 ulp per subnet', () => {
     fc.assert(
       fc.property(
