@@ -4,7 +4,7 @@ import { injectLiquidity } from './injectLiquidity.ts';
 import { PoolError, spotPriceU96F32, swapTaoForAlpha } from './pool.ts';
 import type { ChainParams, ChainState, SubnetState } from './state.ts';
 import { type ShareRule, subnetShares, taoEmissionPerSubnet } from './subnetShares.ts';
-import { SubnetWork } from './subnetWork.ts';
+import type { SubnetWork } from './subnetWork.ts';
 
 /** What one block's coinbase did to one subnet (rao), for metrics and tests. */
 export interface SubnetInjection {
@@ -15,13 +15,6 @@ export interface SubnetInjection {
   readonly excessTaoRao: bigint;
   readonly boughtAlphaRao: bigint;
   readonly alphaOutRao: bigint;
-}
-
-export interface EmitResult {
-  readonly state: ChainState;
-  readonly injections: readonly SubnetInjection[];
-  /** Credit left unspent and recycled (taken out of issuance). */
-  readonly recycledRao: bigint;
 }
 
 /** `get_subnets_to_emit_to`: started (start_call), registration allowed, not root. */
@@ -51,27 +44,19 @@ function shareRule(params: ChainParams, subnets: readonly SubnetState[]): ShareR
   return { kind: 'priceEmaUnburned', movingPriceI96F32, minerBurnedU96F32: subnets.map((s) => s.minerBurnedU96F32) };
 }
 
-/**
- * The first half of `run_coinbase` (coinbase/run_coinbase.rs): split the block emission over the emitting subnets by
- * their shares, inject TAO and alpha into each pool at its price (alpha capped at root_prop × the subnet's alpha
- * emission, the excess TAO buying alpha for the protocol, fee-free), mint the subnet's alpha emission and add its
- * owner / miner / validator / root parts to the pending buckets. Unspent credit is recycled.
- */
-export function emitToSubnets(state: ChainState, params: ChainParams, blockEmissionRao: bigint): EmitResult {
-  const work = new SubnetWork(state.subnets);
-  const { injections, recycledRao } = emitInto(work, state, params, blockEmissionRao);
-  return { state: withRecycled({ ...state, subnets: work.list }, recycledRao), injections, recycledRao };
-}
-
 /** Issuance and the recycled total after `recycledRao` of the block's credit went unspent. */
 export const withRecycled = (state: ChainState, recycledRao: bigint): ChainState =>
   recycledRao === 0n
     ? state
-    : { ...state, issuanceRao: state.issuanceRao - recycledRao, recycledRao: state.recycledRao + recycledRao }; // rare
+    : { ...state, issuanceRao: state.issuanceRao - recycledRao, recycledRao: state.recycledRao + recycledRao };
 
 /**
- * `emitToSubnets` on a block's working copy (`work` holds `state.subnets`; `state` gives root TAO): writes the
- * emitting subnets' pools and pending buckets, returns what it did; the caller applies `recycledRao` to issuance.
+ * The first half of `run_coinbase` (coinbase/run_coinbase.rs): split the block emission over the emitting subnets by
+ * their shares, inject TAO and alpha into each pool at its price (alpha capped at root_prop × the subnet's alpha
+ * emission, the excess TAO buying alpha for the protocol, fee-free), mint the subnet's alpha emission and add its
+ * owner / miner / validator / root parts to the pending buckets. Unspent credit is recycled: the caller applies
+ * `recycledRao` to issuance (`withRecycled`). Writes the block's working copy (`work` holds `state.subnets`; `state`
+ * gives root TAO) and returns what it did.
  */
 export function emitInto(
   work: SubnetWork,
