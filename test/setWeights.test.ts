@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { setWeights } from '../sim/economy/ops/setWeights.ts';
 import type { ChainState } from '../sim/economy/state.ts';
-import { TxError } from '../sim/economy/txError.ts';
 import { smallNetwork } from './support/smallNetwork.ts';
+import { txCode } from './support/txCode.ts';
 
 /** The small network without commit-reveal, so a weights set is stored at once. */
 const direct = (): ChainState => {
   const s = smallNetwork();
   return { ...s, subnets: s.subnets.map((x) => ({ ...x, params: { ...x.params, commitRevealEnabled: false } })) };
 };
-const refusal = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TxError) return e.code;
-    throw e;
-  }
-  return 'accepted';
-};
+const refusal = txCode;
 
 describe('setWeights', () => {
   it('stores the row max-upscaled to u16 (round(w·65535/max)), LastUpdate = the block', () => {

@@ -8,21 +8,13 @@ import { addRootStake, removeRootStake } from '../sim/economy/ops/rootStake.ts';
 import { setTake } from '../sim/economy/ops/setTake.ts';
 import { stakeOf } from '../sim/economy/sharePool.ts';
 import type { ChainParams, ChainState } from '../sim/economy/state.ts';
-import { TxError } from '../sim/economy/txError.ts';
 import { runBlocks } from '../sim/engine/runBlocks.ts';
 import { smallNetwork } from './support/smallNetwork.ts';
+import { txCode } from './support/txCode.ts';
 
 const TAO = 1_000_000_000n;
 const params: ChainParams = { ...DEFAULT_CHAIN_PARAMS, consensusMode: 'float' };
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TxError) return e.code;
-    throw e;
-  }
-  return 'accepted';
-};
+const code = txCode;
 
 describe('staking through a subnet pool', () => {
   it('returns less than staked on a round trip by exactly the fees and the slippage of x·y = k', () => {
