@@ -66,6 +66,27 @@ describe('block engine', () => {
     }
   });
 
+  it('splits a block’s alpha with and without the owner cut in the same block (exact U96F32 bits, by hand)', () => {
+    // Subnet 2 has no owner cut: its miners get half of the whole alpha emission; subnets 1 and 3 keep the cut.
+    const s0 = smallNetwork();
+    const start: ChainState = {
+      ...s0,
+      subnets: s0.subnets.map((x) => (x.netuid === 2 ? { ...x, params: { ...x.params, ownerCutEnabled: false } } : x)),
+    };
+    const { state } = run(start, 1);
+    const gained = (netuid: number) => {
+      const [a, b] = [start, state].map((x) => x.subnets.find((y) => y.netuid === netuid)!.pending);
+      return { ownerCut: b!.ownerCutRao - a!.ownerCutRao, server: b!.serverRao - a!.serverRao };
+    };
+    const alphaEmission = TAO << 32n; // 1 alpha a block as U96F32 bits
+    const cut = (11_796n << 32n) / 65_535n; // SubnetOwnerCut as U96F32 (truncated division)
+    const ownerCut = (alphaEmission * cut) >> 32n; // saturating_mul floors
+    const serverWithCut = ((alphaEmission - ownerCut) * (1n << 31n)) >> 32n; // × 0.5
+    expect(gained(1)).toEqual({ ownerCut: ownerCut >> 32n, server: serverWithCut >> 32n });
+    expect(gained(3)).toEqual({ ownerCut: ownerCut >> 32n, server: serverWithCut >> 32n });
+    expect(gained(2)).toEqual({ ownerCut: 0n, server: TAO / 2n });
+  });
+
   it('defers epochs beyond MaxEpochsPerBlock to the next block', () => {
     const { records } = run(smallNetwork(), 41, { ...params, maxEpochsPerBlock: 1 });
     const at = (block: number) => records.find((r) => r.block === block)!.epochs.map((e) => e.netuid);

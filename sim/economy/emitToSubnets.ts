@@ -84,6 +84,21 @@ export function emitInto(
   const cutU96F32 = divU96F32(BigInt(params.ownerCutU16) << 32n, 65535n << 32n);
   const weightedRoot = weightedRootU96F32(state, params);
   const half = ONE_U96F32 / 2n;
+  // The owner cut and the miners' half depend only on the alpha emission (the same for every subnet before its
+  // first alpha halving) and on whether the cut applies: computed once per such pair and block.
+  const splits = new Map<bigint, { alphaOut: bigint; ownerCutRao: bigint; server: bigint; serverRao: bigint }>();
+  const split = (alphaEmission: bigint, cutEnabled: boolean) => {
+    const key = cutEnabled ? alphaEmission : -1n - alphaEmission;
+    let got = splits.get(key);
+    if (got === undefined) {
+      const ownerCut = cutEnabled ? mulU96F32(alphaEmission, cutU96F32) : 0n;
+      const alphaOut = alphaEmission - ownerCut;
+      const server = mulU96F32(alphaOut, half);
+      got = { alphaOut, ownerCutRao: ownerCut >> 32n, server, serverRao: server >> 32n };
+      splits.set(key, got);
+    }
+    return got;
+  };
 
   let spentRao = 0n;
   const injections: SubnetInjection[] = [];
@@ -129,17 +144,9 @@ export function emitInto(
     const alphaCreatedRao = alphaEmission >> 32n;
     const mintedAlphaOutRao = pool.alphaOutRao + alphaCreatedRao;
     const rootPropSplit = rootProportionOf(weightedRoot, pool.alphaInRao + alphaInRao + mintedAlphaOutRao);
-    let alphaOut = alphaEmission;
-    let ownerCut = 0n;
-    if (subnet.params.ownerCutEnabled) {
-      ownerCut = mulU96F32(alphaOut, cutU96F32);
-      alphaOut -= ownerCut;
-    }
+    const { alphaOut, ownerCutRao, server, serverRao } = split(alphaEmission, subnet.params.ownerCutEnabled);
     const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), half);
-    const server = mulU96F32(alphaOut, half);
     const validator = alphaOut - server - rootAlpha;
-    const ownerCutRao = ownerCut >> 32n;
-    const serverRao = server >> 32n;
     const validatorRao = validator >> 32n;
     const rootRao = rootAlpha >> 32n;
     const before = subnet.pending;
