@@ -10,8 +10,9 @@ import { measure } from './stats.ts';
 
 /**
  * `npm run bench`: prints JSON (and writes out/bench.json). Times are milliseconds per call: median and spread
- * (min, p10, p90, max) over repeated runs. `--quick` runs fewer repetitions; `--year` runs the full-network
- * scenario for its whole simulated year (else one day, extrapolated).
+ * (min, p10, p90, max) over repeated runs; engine and full-network cases also give CPU seconds (user + system),
+ * which a busy shared machine disturbs less than wall time. `--quick` runs fewer repetitions; `--year` runs the
+ * full-network scenario (float epochs, as issue 8 asks) for its whole simulated year (else one day, extrapolated).
  */
 const quick = process.argv.includes('--quick');
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
