@@ -1,4 +1,5 @@
 import { blockEmissionForIssuance } from './blockEmission.ts';
+import { coinbaseFastPath, FAST_ALPHA_EMISSION_RAO, type FastSplit, fastTerms } from './coinbaseFast.ts';
 import { divU96F32, mulU96F32, ONE_U64F64, ONE_U96F32 } from './fixedPoint.ts';
 import { injectLiquidity } from './injectLiquidity.ts';
 import { PoolError, spotPriceU96F32, swapTaoForAlpha } from './pool.ts';
@@ -16,6 +17,9 @@ export interface SubnetInjection {
   readonly boughtAlphaRao: bigint;
   readonly alphaOutRao: bigint;
 }
+
+/** The alpha emission (U96F32 bits) the doubles path is written for: 1 alpha a block. */
+const FAST_ALPHA_EMISSION_BITS = BigInt(FAST_ALPHA_EMISSION_RAO) << 32n;
 
 /** `get_subnets_to_emit_to`: started (start_call), registration allowed, not root. */
 export const emitsThisBlock = (s: SubnetState): boolean =>
@@ -86,7 +90,10 @@ export function emitInto(
   const half = ONE_U96F32 / 2n;
   // The owner cut and the miners' half depend only on the alpha emission (the same for every subnet before its
   // first alpha halving) and on whether the cut applies: computed once per such pair and block.
-  const splits = new Map<bigint, { alphaOut: bigint; ownerCutRao: bigint; server: bigint; serverRao: bigint }>();
+  const splits = new Map<
+    bigint,
+    { alphaOut: bigint; ownerCutRao: bigint; server: bigint; serverRao: bigint; fast: FastSplit }
+  >();
   const split = (alphaEmission: bigint, cutEnabled: boolean) => {
     const key = cutEnabled ? alphaEmission : -1n - alphaEmission;
     let got = splits.get(key);
@@ -94,11 +101,15 @@ export function emitInto(
       const ownerCut = cutEnabled ? mulU96F32(alphaEmission, cutU96F32) : 0n;
       const alphaOut = alphaEmission - ownerCut;
       const server = mulU96F32(alphaOut, half);
-      got = { alphaOut, ownerCutRao: ownerCut >> 32n, server, serverRao: server >> 32n };
+      const fast = { alphaOut: Number(alphaOut), rest: Number(alphaOut - server) };
+      got = { alphaOut, ownerCutRao: ownerCut >> 32n, server, serverRao: server >> 32n, fast };
       splits.set(key, got);
     }
     return got;
   };
+  // The doubles path (coinbaseFast.ts) where it applies and its filters pass; the bigint path otherwise.
+  const tryFast = coinbaseFastPath();
+  const weightedRootApprox = Number(weightedRoot);
 
   let spentRao = 0n;
   const injections: SubnetInjection[] = [];
@@ -108,47 +119,69 @@ export function emitInto(
     // get_subnet_terms
     const taoEmission = tao.emissionU96F32[k]!;
     const alphaEmission = blockEmissionForIssuance(alphaIssuance) << 32n;
-    const price = spotPriceU96F32(subnet.pool);
-    const rootProp = rootProportionOf(weightedRoot, alphaIssuance);
-    let taoIn = taoEmission;
-    let alphaIn = divU96F32(taoEmission, price);
-    const cap = mulU96F32(rootProp, alphaEmission);
-    if (alphaIn > cap) {
-      alphaIn = cap;
-      taoIn = mulU96F32(alphaIn, price);
-    }
-    const excess = taoEmission > taoIn ? taoEmission - taoIn : 0n;
+    const alphaCreatedRao = alphaEmission >> 32n;
+    const { alphaOut, ownerCutRao, server, serverRao, fast } = split(alphaEmission, subnet.params.ownerCutEnabled);
+    const terms =
+      tryFast && alphaEmission === FAST_ALPHA_EMISSION_BITS
+        ? fastTerms(subnet.pool, Number(taoEmission), weightedRootApprox, fast)
+        : null;
 
-    // inject_and_maybe_swap: the chain buy first, at the pre-injection reserves, then the injection.
     let pool = subnet.pool;
     let protocolAlpha = subnet.protocolAlphaRao;
     let boughtAlphaRao = 0n;
-    const excessRao = excess >> 32n;
-    if (excessRao > 0n) {
-      try {
-        const buy = swapTaoForAlpha(pool, excessRao, { dropFees: true, feeRateU16: params.feeRateU16 });
-        pool = buy.pool;
-        boughtAlphaRao = buy.alphaOutRao;
-        protocolAlpha += boughtAlphaRao;
-        spentRao += buy.taoToReserveRao;
-      } catch (e) {
-        if (!(e instanceof PoolError)) throw e; // a refused buy leaves the credit to be recycled, as on chain
+    let excessRao = 0n;
+    let taoInRao: bigint;
+    let alphaInRao: bigint;
+    let validatorRao: bigint;
+    let rootRao: bigint;
+    if (terms) {
+      // No cap, so no chain buy: all the TAO emission is injected.
+      taoInRao = tao.emissionRao[k]!;
+      alphaInRao = BigInt(terms.alphaInRao);
+      validatorRao = BigInt(terms.validatorRao);
+      rootRao = BigInt(terms.rootRao);
+    } else {
+      const price = spotPriceU96F32(subnet.pool);
+      const rootProp = rootProportionOf(weightedRoot, alphaIssuance);
+      let taoIn = taoEmission;
+      let alphaIn = divU96F32(taoEmission, price);
+      const cap = mulU96F32(rootProp, alphaEmission);
+      if (alphaIn > cap) {
+        alphaIn = cap;
+        taoIn = mulU96F32(alphaIn, price);
       }
+      const excess = taoEmission > taoIn ? taoEmission - taoIn : 0n;
+
+      // inject_and_maybe_swap: the chain buy first, at the pre-injection reserves, then the injection.
+      excessRao = excess >> 32n;
+      if (excessRao > 0n) {
+        try {
+          const buy = swapTaoForAlpha(pool, excessRao, { dropFees: true, feeRateU16: params.feeRateU16 });
+          pool = buy.pool;
+          boughtAlphaRao = buy.alphaOutRao;
+          protocolAlpha += boughtAlphaRao;
+          spentRao += buy.taoToReserveRao;
+        } catch (e) {
+          if (!(e instanceof PoolError)) throw e; // a refused buy leaves the credit to be recycled, as on chain
+        }
+      }
+      taoInRao = taoIn >> 32n;
+      alphaInRao = alphaIn >> 32n;
+
+      // emit_to_subnets: the chain reads root_proportion again here, after the injection and the mint, so it sees
+      // the larger alpha issuance.
+      const rootPropSplit = rootProportionOf(
+        weightedRoot,
+        pool.alphaInRao + alphaInRao + pool.alphaOutRao + alphaCreatedRao,
+      );
+      const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), half);
+      validatorRao = (alphaOut - server - rootAlpha) >> 32n;
+      rootRao = rootAlpha >> 32n;
     }
-    const taoInRao = taoIn >> 32n;
-    const alphaInRao = alphaIn >> 32n;
     spentRao += taoInRao;
 
-    // emit_to_subnets: mint alpha_out into AlphaOut and split it into the pending buckets. The chain reads
-    // root_proportion again here, after the injection and the mint, so it sees the larger alpha issuance.
-    const alphaCreatedRao = alphaEmission >> 32n;
+    // emit_to_subnets: mint alpha_out into AlphaOut and split it into the pending buckets.
     const mintedAlphaOutRao = pool.alphaOutRao + alphaCreatedRao;
-    const rootPropSplit = rootProportionOf(weightedRoot, pool.alphaInRao + alphaInRao + mintedAlphaOutRao);
-    const { alphaOut, ownerCutRao, server, serverRao } = split(alphaEmission, subnet.params.ownerCutEnabled);
-    const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), half);
-    const validator = alphaOut - server - rootAlpha;
-    const validatorRao = validator >> 32n;
-    const rootRao = rootAlpha >> 32n;
     const before = subnet.pending;
     const assigned = ownerCutRao + serverRao + validatorRao + rootRao;
     // Without the root sell flag the root slice is recycled: AlphaOut goes down by it.
@@ -164,7 +197,7 @@ export function emitInto(
     out.dustAlphaRao = subnet.dustAlphaRao + alphaCreatedRao - assigned;
     injections.push({
       netuid: subnet.netuid,
-      taoEmissionRao: taoEmission >> 32n,
+      taoEmissionRao: tao.emissionRao[k]!,
       taoInRao,
       alphaInRao,
       excessTaoRao: excessRao,
