@@ -68,3 +68,49 @@ export function updateMovingPrice(
   const fromEma = mulU64F64(subU64F64(ONE_U64F64, alpha), u64f64FromX96F32(movingPriceI96F32));
   return x96f32FromU64F64(addU64F64(fromSpot, fromEma));
 }
+
+const TWO32 = 2 ** 32;
+const TWO64 = 2 ** 64; // exact as a double
+/** Slack of the doubles path, in units of the result (its error is below 2^-17: see `movingPriceOnDoubles`). */
+const MP_SLACK = 2 ** -15;
+
+/**
+ * `updateMovingPrice` with the spot price of `pool` (a dynamic pool: `spotPriceU64F64`), on doubles where the result is
+ * certain, else in bigint. The doubles path (`movingPriceOnDoubles`) computes v = (α·min(T/A, 1) + (1 − α)·EMA)/2^32
+ * in I96F32 units; the exact result floors v after two inner floors (the spot price's and each product's), which
+ * move it down by less than 3·2^-32, and the rounding errors of v stay below 2^-17 for an EMA below 2^33 (price ≤ 2):
+ * when [v − 2^-15, v + 2^-15] holds no integer, floor(v) is the chain's value.
+ */
+export function updateMovingPriceOnPool(
+  movingPriceI96F32: bigint,
+  taoRao: bigint,
+  alphaInRao: bigint,
+  blocksSinceStart: bigint,
+): bigint {
+  const alpha = effectiveMovingAlphaU64F64(blocksSinceStart);
+  const fast = movingPriceOnDoubles(movingPriceI96F32, taoRao, alphaInRao, alpha);
+  if (fast !== null) return BigInt(fast);
+  const spot = alphaInRao === 0n ? 0n : spotFloorU64F64(taoRao, alphaInRao);
+  return updateMovingPrice(movingPriceI96F32, spot, blocksSinceStart);
+}
+
+/** floor(T·2^64/A) saturated at u128::MAX, as `spotPriceU64F64` of a dynamic pool (A > 0). */
+function spotFloorU64F64(taoRao: bigint, alphaInRao: bigint): bigint {
+  const q = (taoRao << 64n) / alphaInRao;
+  return q > (1n << 128n) - 1n ? (1n << 128n) - 1n : q;
+}
+
+/** The doubles path of `updateMovingPriceOnPool`: the new EMA bits, or null when not certain (exported for tests). */
+export function movingPriceOnDoubles(mp: bigint, taoRao: bigint, alphaInRao: bigint, alpha: bigint): number | null {
+  const m = Number(mp);
+  const t = Number(taoRao);
+  const a = Number(alphaInRao);
+  const al = Number(alpha);
+  if (!(m >= 0 && m < 2 ** 33 && a > 0 && t >= 0 && t < 2 ** 53 && a < 2 ** 53 && al >= 0 && al < 2 ** 53)) return null;
+  // α·min(spot, 1) in U64F64 units: α itself when the spot price is at least 1 (exactly: the cap is 2^64).
+  const fromSpot = t >= a ? al : (al * t) / a;
+  const fromEma = ((TWO64 - al) * m) / TWO32;
+  const v = (fromSpot + fromEma) / TWO32;
+  const f = Math.floor(v - MP_SLACK);
+  return f === Math.floor(v + MP_SLACK) ? f : null;
+}
