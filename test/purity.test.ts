@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ChainState } from '../sim/economy/state.ts';
 import { buildScenario } from '../sim/engine/buildScenario.ts';
 import { runSimulation } from '../sim/engine/runSimulation.ts';
 import { loadScenario } from '../sim/io/loadScenario.ts';
+import { fingerprint } from './support/fingerprint.ts';
 
 /**
  * Freeze every plain object and array reachable from `x` (Maps and typed arrays cannot be frozen; their holders
@@ -23,18 +23,6 @@ function deepFreeze(x: unknown, seen = new Set<unknown>()): void {
   for (const v of Object.values(x)) deepFreeze(v, seen);
   Object.freeze(x);
 }
-
-/** A fingerprint of the state's numbers (bigints included) for before/after comparison. */
-const fingerprint = (s: ChainState): string =>
-  JSON.stringify(s, (_, v) =>
-    typeof v === 'bigint'
-      ? `${v}n`
-      : v instanceof Map
-        ? [...v]
-        : ArrayBuffer.isView(v)
-          ? Array.from(v as Uint8Array)
-          : v,
-  );
 
 describe('state transitions are pure', () => {
   it('blocks and agents’ transactions (coinbase, reveals, epochs, distribution, root claims, weights, stakes) never write their input state', () => {

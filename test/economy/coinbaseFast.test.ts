@@ -5,21 +5,10 @@ import { coinbaseFastStats, setCoinbaseFastPath } from '../../sim/economy/coinba
 import { DEFAULT_CHAIN_PARAMS } from '../../sim/economy/genesis.ts';
 import type { ChainParams, ChainState } from '../../sim/economy/state.ts';
 import { blockStep } from '../../sim/engine/blockStep.ts';
+import { fingerprint } from '../support/fingerprint.ts';
 import { smallNetwork } from '../support/smallNetwork.ts';
 
 const TAO = 1_000_000_000n;
-
-/** Everything a block produced, bigints and typed arrays included, as one comparable string. */
-const fingerprint = (x: unknown): string =>
-  JSON.stringify(x, (_, v) =>
-    typeof v === 'bigint'
-      ? `${v}n`
-      : v instanceof Map
-        ? [...v]
-        : ArrayBuffer.isView(v)
-          ? Array.from(v as Uint8Array)
-          : v,
-  );
 
 /** `blocks` blocks from `state`, on the doubles path or not; the states and records, fingerprinted. */
 function run(state: ChainState, params: ChainParams, blocks: number, fast: boolean): string {
