@@ -4,11 +4,8 @@ import {
   blocksSinceStartCall,
   DEFAULT_MOVING_ALPHA_I96F32,
   effectiveMovingAlphaU64F64,
-  movingPriceOnDoubles,
   updateMovingPrice,
-  updateMovingPriceOnPool,
 } from '../../sim/economy/movingPrice.ts';
-import { spotPriceU64F64 } from '../../sim/economy/pool.ts';
 
 const TWO32 = 2n ** 32n;
 const TWO64 = 2n ** 64n;
@@ -78,41 +75,5 @@ describe('updateMovingPrice', () => {
     for (let i = 0; i < 40; i++)
       ema = updateMovingPrice(ema, 3n * TWO64, 1n, { movingAlphaI96F32: TWO32 / 2n, halvingBlocks: 0n });
     expect(TWO32 - ema).toBeLessThanOrEqual(2n);
-  });
-});
-
-describe('updateMovingPriceOnPool (doubles where certain, else bigint)', () => {
-  it("equals updateMovingPrice with the pool's spot price, and takes the doubles path in its scope but for near-integers", () => {
-    let onDoubles = 0;
-    let runs = 0;
-    fc.assert(
-      fc.property(
-        fc.bigInt({ min: 0n, max: TWO32 }),
-        fc.oneof(
-          { weight: 4, arbitrary: fc.bigInt({ min: 10n ** 9n, max: 10n ** 16n }) },
-          { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 2n ** 60n }) },
-        ),
-        fc.oneof(
-          { weight: 4, arbitrary: fc.bigInt({ min: 10n ** 9n, max: 10n ** 16n }) },
-          { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 2n ** 60n }) },
-        ),
-        fc.bigInt({ min: 0n, max: 10_000_000n }),
-        (mp, tao, alphaIn, b) => {
-          const pool = { taoRao: tao, alphaInRao: alphaIn, alphaOutRao: 0n };
-          expect(updateMovingPriceOnPool(mp, tao, alphaIn, b)).toBe(updateMovingPrice(mp, spotPriceU64F64(pool), b));
-          if (tao < 2n ** 53n && alphaIn > 0n && alphaIn < 2n ** 53n) {
-            runs++; // in the doubles path's scope
-            if (movingPriceOnDoubles(mp, tao, alphaIn, effectiveMovingAlphaU64F64(b)) !== null) onDoubles++;
-          }
-        },
-      ),
-      { numRuns: 2000 },
-    );
-    expect(runs).toBeGreaterThan(800);
-    // fast-check favours edge values (b = 0: α = 0 leaves the EMA an exact integer, refused on doubles)
-    expect(onDoubles).toBeGreaterThan(0.8 * runs);
-    // A price of exactly 1 with an EMA of 1 keeps the EMA at 1 exactly (2^32): an integer, so not certain on doubles.
-    expect(movingPriceOnDoubles(TWO32, 10n ** 12n, 10n ** 12n, effectiveMovingAlphaU64F64(1000n))).toBeNull();
-    expect(updateMovingPriceOnPool(TWO32, 10n ** 12n, 10n ** 12n, 1000n)).toBe(TWO32);
   });
 });
