@@ -48,7 +48,8 @@ export function epochInput(
   let stake = table.hotkeys.map((hotkey) => {
     const alpha = subnet.stakes.get(hotkey)?.valueRao ?? 0n;
     const root = state.rootStakes.get(hotkey)?.valueRao ?? 0n;
-    return (alpha << 64n) + (((root << 64n) * taoWeightI64F64) >> 64n);
+    // Without root stake the product is 0: skip its three operations (most uids are miners).
+    return root === 0n ? alpha << 64n : (alpha << 64n) + (((root << 64n) * taoWeightI64F64) >> 64n);
   });
   // Opt-in fair-launch bootstrap (not on chain): nobody holds stake, so every uid that has set weights counts as one.
   if (params.bootstrap === 'equalStake' && stake.every((s) => s === 0n)) {
