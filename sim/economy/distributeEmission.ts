@@ -95,11 +95,12 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   // Miner incentive; the owner's registered hotkeys are withheld.
   let withheld = 0n;
   for (const [h, amount] of incentives) {
-    if (h === subnet.ownerHotkey || ownerOf(h) === subnet.ownerColdkey) {
+    const owner = ownerOf(h);
+    if (h === subnet.ownerHotkey || owner === subnet.ownerColdkey) {
       withheld += amount;
       continue;
     }
-    stakeTo(h, ownerOf(h), amount);
+    stakeTo(h, owner, amount);
     paid += amount;
   }
   const minerBurnedU96F32 = incentiveSum === 0n ? 0n : divU96F32(withheld << 32n, incentiveSum << 32n);

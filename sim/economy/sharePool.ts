@@ -34,7 +34,8 @@ export function addStakeWithShares(pool: HotkeyStake, coldkey: string, amountRao
     // An empty (or worthless) pool starts over at one share per rao.
     return withShares(EMPTY_STAKE, coldkey, amountRao, amountRao, amountRao);
   }
-  const minted = (amountRao * pool.totalShares) / pool.valueRao;
+  // At a share price of exactly 1 (a pool only ever staked into, as a miner's) the shares minted are the amount.
+  const minted = pool.totalShares === pool.valueRao ? amountRao : (amountRao * pool.totalShares) / pool.valueRao;
   const own = (pool.shares.get(coldkey) ?? 0n) + minted;
   return withShares(pool, coldkey, own, pool.valueRao + amountRao, pool.totalShares + minted);
 }
