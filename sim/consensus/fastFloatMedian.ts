@@ -69,9 +69,85 @@ export function consensusColumns(sc: Float64Array, n: number, v: Voters, kappa: 
     out.fill(0, 0, n);
     return;
   }
-  lists = growF64(lists, 6 * nv);
+  lists = growF64(lists, 6 * nv + 2);
+  bucketOf = growI32(bucketOf, nv);
   const minority = v.stakeSum - kappa;
-  for (let j = 0; j < n; j++) out[j] = columnMedian(lists, sc, j * nv, v.stake, nv, minority, v.stakeSum);
+  if (nv < NARROW_FROM) {
+    for (let j = 0; j < n; j++) out[j] = columnMedian(lists, sc, j * nv, v.stake, nv, minority, v.stakeSum);
+    return;
+  }
+  for (let j = 0; j < n; j++) out[j] = narrowedMedian(lists, sc, j * nv, v.stake, nv, minority, v.stakeSum);
+}
+
+/** Columns of at least this many voters are narrowed to one histogram bucket before the selection. */
+const NARROW_FROM = 16;
+const BUCKETS = 32;
+/** Bucket sizes up to which the selection is a direct count (m² steps) rather than the chain's partitions. */
+const SMALL = 8;
+const bucketStake = new Float64Array(BUCKETS);
+let bucketOf = new Int32Array(0);
+
+/**
+ * columnMedian's result computed on fewer pairs: the column's scores are binned into equal-width buckets between
+ * its minimum and maximum (the bucket index is a monotone function of the score, so a bucket holds a contiguous
+ * range of scores and equal scores share one); the stake below each bucket tells which bucket holds the first
+ * score whose cumulative stake exceeds `minority`, and only that bucket's pairs go to the selection, with the
+ * stake below it subtracted from `minority`. Stakes are grid values below 1, so every sum and difference is exact.
+ */
+function narrowedMedian(
+  h: Float64Array,
+  sc: Float64Array,
+  base: number,
+  stake: Float64Array,
+  nv: number,
+  minority: number,
+  stakeSum: number,
+): number {
+  // The buckets span the range of a sample of the column (every 8th score); scores outside it are clamped into the
+  // first or last bucket, which keeps the bucket index monotone in the score.
+  let lo = sc[base]!;
+  let hi = lo;
+  for (let k = 8; k < nv; k += 8) {
+    const s = sc[base + k]!;
+    lo = s < lo ? s : lo;
+    hi = s > hi ? s : hi;
+  }
+  // No score's cumulative stake above the minority: the selection ends on the largest score.
+  if (!(stakeSum > minority)) {
+    for (let k = 0; k < nv; k++) hi = sc[base + k]! > hi ? sc[base + k]! : hi;
+    return hi;
+  }
+  if (lo === hi) return columnMedian(h, sc, base, stake, nv, minority, stakeSum);
+  const scale = BUCKETS / (hi - lo);
+  for (let b = 0; b < BUCKETS; b++) bucketStake[b] = 0;
+  for (let k = 0; k < nv; k++) {
+    const x = (sc[base + k]! - lo) * scale;
+    const b = x < 0 ? 0 : x < BUCKETS ? x | 0 : BUCKETS - 1;
+    bucketOf[k] = b;
+    bucketStake[b] = bucketStake[b]! + stake[k]!;
+  }
+  let below = 0;
+  let at = 0;
+  while (at < BUCKETS - 1 && !(minority < below + bucketStake[at]!)) below += bucketStake[at++]!;
+  // The bucket's pairs into the current slot of columnMedian (slot 2), in voter order.
+  const cur = 4 * nv;
+  let m = 0;
+  for (let k = 0; k < nv; k++) {
+    h[cur + m] = sc[base + k]!;
+    h[cur + m + 1] = stake[k]!;
+    m += bucketOf[k] === at ? 2 : 0;
+  }
+  m >>= 1;
+  if (m > SMALL) return selectPairs(h, cur, m, nv, minority, below, below + bucketStake[at]!);
+  // A few pairs: the smallest score whose stake up to it (pairs with scores ≤ it, plus all below) exceeds minority.
+  let best = Number.POSITIVE_INFINITY;
+  for (let x = 0; x < m; x++) {
+    const s = h[cur + 2 * x]!;
+    let upTo = below;
+    for (let y = 0; y < m; y++) upTo += h[cur + 2 * y]! <= s ? h[cur + 2 * y + 1]! : 0;
+    if (minority < upTo && s < best) best = s;
+  }
+  return best;
 }
 
 function columnMedian(
@@ -83,20 +159,38 @@ function columnMedian(
   minority: number,
   stakeSum: number,
 ): number {
-  const slot = 2 * nv;
-  let a = 0; // slot receiving `lower`
-  let b = 1; // slot receiving `upper`
-  let c = 2; // slot of the current list
   // The column as (score, stake) pairs in the current slot, in voter order (the chain's starting list).
-  let cur = c * slot;
+  const cur = 4 * nv;
   for (let k = 0; k < nv; k++) {
     h[cur + 2 * k] = sc[base + k]!;
     h[cur + 2 * k + 1] = stake[k]!;
   }
-  let len = nv;
-  let lo = 0;
-  let hi = stakeSum;
-  for (let iteration = 0; iteration <= nv; iteration++) {
+  return selectPairs(h, cur, nv, nv, minority, 0, stakeSum);
+}
+
+/**
+ * The chain's selection on the `len` (score, stake) pairs at `h[start..]` (slot 2 of three slots of `2·nv` doubles):
+ * pivot the middle pair, keep the side holding the minority boundary, until one pair is left or the pivot is it.
+ * `stakeBelow` is the stake of scores below the pairs' (outside them), `stakeUpTo` that plus the pairs' own.
+ */
+function selectPairs(
+  h: Float64Array,
+  start: number,
+  count: number,
+  nv: number,
+  minority: number,
+  stakeBelow: number,
+  stakeUpTo: number,
+): number {
+  const slot = 2 * nv;
+  let a = 0; // slot receiving `lower`
+  let b = 1; // slot receiving `upper`
+  let c = 2; // slot of the current list
+  let cur = start;
+  let len = count;
+  let lo = stakeBelow;
+  let hi = stakeUpTo;
+  for (let iteration = 0; iteration <= count; iteration++) {
     if (len === 1) return h[cur]!;
     const pivot = h[cur + 2 * (len >> 1)]!;
     const lower = a * slot;
