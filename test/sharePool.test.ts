@@ -55,4 +55,39 @@ describe('share pools', () => {
     expect(stakeOf(after, 'b')).toBe(0n);
     expect(() => removeStake(pool, 'b', held + 1n)).toThrow(TxError);
   });
+
+  it('read the same through a single-holder pool and a Map of every holder (any sequence of operations)', () => {
+    // A pool with one holder keeps its shares without a hash table; after each operation its shares must read
+    // exactly as a plain Map of the same holders would: size, get, has, keys, iteration order, copies.
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 30 }), (ops) => {
+        let pool: HotkeyStake = EMPTY_STAKE;
+        const expected = new Map<string, bigint>();
+        for (const o of ops) {
+          const before = pool;
+          pool = apply(pool, o);
+          if (pool === before) continue;
+          expected.clear();
+          for (const h of holders) {
+            const own = pool.shares.get(h);
+            if (own !== undefined) expected.set(h, own);
+          }
+          const entries = [...pool.shares];
+          expect(pool.shares.size).toBe(entries.length);
+          expect(new Map(entries)).toEqual(expected);
+          expect([...pool.shares.keys()]).toEqual(entries.map(([k]) => k));
+          expect([...pool.shares.values()]).toEqual(entries.map(([, v]) => v));
+          expect(new Map(pool.shares)).toEqual(new Map(entries));
+          for (const h of holders) expect(pool.shares.has(h)).toBe(expected.has(h));
+          let seen = 0;
+          pool.shares.forEach((v, k) => {
+            expect(expected.get(k)).toBe(v);
+            seen++;
+          });
+          expect(seen).toBe(expected.size);
+          expect(entries.reduce((t, [, v]) => t + v, 0n)).toBe(pool.totalShares);
+        }
+      }),
+    );
+  });
 });

@@ -14,6 +14,40 @@ export function stakeOf(pool: HotkeyStake, coldkey: string): bigint {
   return pool.totalShares === 0n ? 0n : (pool.valueRao * shares) / pool.totalShares;
 }
 
+/**
+ * The shares of a pool with a single holder (most pools: a miner's stake is its owner's alone): a read-only map of
+ * one entry. A Map costs a hash table per pool, and distribution makes a new one for every pool it credits, each
+ * epoch: these were the largest share of what outlived the young generation (and what V8's scavenger copies).
+ */
+class OneHolder implements ReadonlyMap<string, bigint> {
+  readonly size = 1;
+  constructor(
+    private readonly holder: string,
+    private readonly count: bigint,
+  ) {}
+  get(key: string): bigint | undefined {
+    return key === this.holder ? this.count : undefined;
+  }
+  has(key: string): boolean {
+    return key === this.holder;
+  }
+  forEach(fn: (value: bigint, key: string, map: ReadonlyMap<string, bigint>) => void, thisArg?: unknown): void {
+    fn.call(thisArg, this.count, this.holder, this);
+  }
+  entries(): MapIterator<[string, bigint]> {
+    return new Map([[this.holder, this.count]]).entries();
+  }
+  keys(): MapIterator<string> {
+    return new Map([[this.holder, this.count]]).keys();
+  }
+  values(): MapIterator<bigint> {
+    return new Map([[this.holder, this.count]]).values();
+  }
+  [Symbol.iterator](): MapIterator<[string, bigint]> {
+    return this.entries();
+  }
+}
+
 function withShares(
   pool: HotkeyStake,
   coldkey: string,
@@ -21,7 +55,10 @@ function withShares(
   valueRao: bigint,
   totalShares: bigint,
 ): HotkeyStake {
-  const next = new Map(pool.shares);
+  const held = pool.shares;
+  if (shares !== 0n && (held.size === 0 || (held.size === 1 && held.has(coldkey))))
+    return { valueRao, shares: new OneHolder(coldkey, shares), totalShares };
+  const next = new Map(held);
   if (shares === 0n) next.delete(coldkey);
   else next.set(coldkey, shares);
   return { valueRao, shares: next, totalShares };
