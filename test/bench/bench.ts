@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { runEpoch } from '../../sim/consensus/index.ts';
 import { buildScenario } from '../../sim/engine/buildScenario.ts';
 import { runSimulation } from '../../sim/engine/runSimulation.ts';
 import { scenarioSchema } from '../../sim/io/scenarioSchema.ts';
-import { benchSubnet } from './epochCase.ts';
-import { measure } from './stats.ts';
+import type { Timing } from './stats.ts';
 
 /**
  * `npm run bench`: prints JSON (and writes out/bench.json). Times are milliseconds per call: median and spread
@@ -22,21 +20,30 @@ const shapes: [number, number][] = [
   [64, 1024],
 ];
 
-const epochCases = [];
-for (const [validators, uids] of shapes) {
-  for (const yuma3 of [false, true]) {
-    const input = benchSubnet(validators, uids, yuma3);
-    for (const mode of ['float', 'fixed'] as const) {
-      const big = uids >= 1024 && mode === 'fixed';
-      const timing = measure(() => runEpoch(input, { mode }), {
-        runs: quick ? 5 : big ? 10 : 30,
-        budgetMs: quick ? 3_000 : 20_000,
-      });
-      epochCases.push({ case: 'epoch', validators, uids, yuma: yuma3 ? 'yuma3' : 'yuma', mode, unit: 'ms', ...timing });
-      process.stderr.write(`epoch ${validators}x${uids} ${yuma3 ? 'yuma3' : 'yuma '} ${mode}: ${timing.median} ms\n`);
-    }
-  }
+/** Each epoch case in a fresh process (epochTiming.ts): warmed up, one mode and one subnet shape per process. */
+function epochCase(validators: number, uids: number, yuma: 'yuma' | 'yuma3', mode: 'float' | 'fixed') {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'test/bench/epochTiming.ts',
+      String(validators),
+      String(uids),
+      yuma,
+      mode,
+      ...(quick ? ['--quick'] : []),
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const timing = JSON.parse(out) as Timing;
+  process.stderr.write(`epoch ${validators}x${uids} ${yuma.padEnd(5)} ${mode}: ${timing.median} ms\n`);
+  return { case: 'epoch', validators, uids, yuma, mode, unit: 'ms', ...timing };
 }
+const epochCases = [];
+for (const [validators, uids] of shapes)
+  for (const yuma of ['yuma', 'yuma3'] as const)
+    for (const mode of ['float', 'fixed'] as const) epochCases.push(epochCase(validators, uids, yuma, mode));
 
 /** Engine throughput: blocks per second with `subnets` subnets of 16 validators and 239 miners (and the owner) (float epochs). */
 function engineCase(subnets: number, blocks: number) {
