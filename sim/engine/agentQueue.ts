@@ -39,9 +39,15 @@ export class AgentQueue {
   }
 
   private swap(a: number, b: number): void {
+    // Plain temporaries: a destructuring swap allocates two arrays and runs the iterator protocol (once a large
+    // part of the engine's allocations: ~13 swaps per agent popped).
     const { blocks, indices } = this;
-    [blocks[a], blocks[b]] = [blocks[b]!, blocks[a]!];
-    [indices[a], indices[b]] = [indices[b]!, indices[a]!];
+    const tb = blocks[a]!;
+    blocks[a] = blocks[b]!;
+    blocks[b] = tb;
+    const ti = indices[a]!;
+    indices[a] = indices[b]!;
+    indices[b] = ti;
   }
 
   private push(block: number, index: number): void {
