@@ -1,6 +1,6 @@
 import { stakeOf } from './sharePool.ts';
 import type { ChainState } from './state.ts';
-import { findSubnet } from './state.ts';
+import { copyMap, findSubnet } from './state.ts';
 
 /**
  * Dissolve a subnet (`staking/remove_stake.rs`, "Determine the TAO pot"): its pool TAO is paid to the alpha holders
@@ -25,7 +25,7 @@ export function dissolveSubnet(
   const protocol = subnet.pool.alphaInRao + subnet.protocolAlphaRao;
   const total = holders.reduce((a, h) => a + h.value, 0n) + protocol;
   const pot = subnet.pool.taoRao;
-  const balances = new Map(state.balances);
+  const balances = copyMap(state.balances);
   let paid = 0n;
   if (pot > 0n && total > 0n) {
     const parts = holders.map((h) => ({ ...h, share: (pot * h.value) / total, rem: (pot * h.value) % total }));

@@ -2,7 +2,14 @@ import type { EpochResult } from '../consensus/types.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
 import { divU96F32, mulU96F32 } from './fixedPoint.ts';
 import { addStakeWithShares, addValueForAll, EMPTY_STAKE } from './sharePool.ts';
-import { copySubnet, type HotkeyInfo, type HotkeyStake, type PendingEmission, type SubnetState } from './state.ts';
+import {
+  copyMap,
+  copySubnet,
+  type HotkeyInfo,
+  type HotkeyStake,
+  type PendingEmission,
+  type SubnetState,
+} from './state.ts';
 
 export interface DistributeArgs {
   readonly subnet: SubnetState;
@@ -30,12 +37,22 @@ const ONE = 1n << 32n;
 
 const sortedUidsCache = new WeakMap<readonly string[], Uint16Array>();
 
-/** Append (hotkey, amount) to a list in hotkey order, merging a repeated hotkey (adjacent once sorted); skip 0. */
-function addTo(list: [string, bigint][], hotkey: string, amount: bigint): void {
+/** Amounts per hotkey as two parallel arrays (tuples cost an array each, and a destructuring loop an iterator). */
+interface Amounts {
+  readonly hotkeys: string[];
+  readonly amounts: bigint[];
+}
+const amounts = (): Amounts => ({ hotkeys: [], amounts: [] });
+
+/** Append (hotkey, amount) in hotkey order, merging a repeated hotkey (adjacent once sorted); skip 0. */
+function addTo(list: Amounts, hotkey: string, amount: bigint): void {
   if (amount === 0n) return;
-  const last = list[list.length - 1];
-  if (last !== undefined && last[0] === hotkey) last[1] += amount;
-  else list.push([hotkey, amount]);
+  const last = list.hotkeys.length - 1;
+  if (last >= 0 && list.hotkeys[last] === hotkey) list.amounts[last]! += amount;
+  else {
+    list.hotkeys.push(hotkey);
+    list.amounts.push(amount);
+  }
 }
 
 /** uids in the order of their hotkeys (the chain's BTreeMap order), cached per hotkeys array (new on registration). */
@@ -60,8 +77,8 @@ function sortedUids(hotkeys: readonly string[]): Uint16Array {
 export function distributeEmission(args: DistributeArgs): Distribution {
   const { subnet, pending, epoch, hotkeys, rootStakes } = args;
   const table = subnet.neurons;
-  const stakes = new Map(subnet.stakes);
-  const claimable = new Map(subnet.rootClaimableRao);
+  const stakes = copyMap(subnet.stakes);
+  const claimable = copyMap(subnet.rootClaimableRao);
   const ownerOf = (h: string): string => hotkeys.get(h)?.owner ?? h;
   let addedHotkey = false;
   const stakeTo = (h: string, coldkey: string, amount: bigint): void => {
@@ -75,8 +92,8 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   // Per-hotkey incentive and dividend amounts (rao) from the epoch, summed over uids, in hotkey order. Zero amounts
   // are left out: they pay, withhold and weigh nothing below.
   const order = sortedUids(table.hotkeys);
-  const incentives: [string, bigint][] = [];
-  const dividends: [string, bigint][] = [];
+  const incentives = amounts();
+  const dividends = amounts();
   let incentiveSum = 0n;
   for (let k = 0; k < order.length; k++) {
     const uid = order[k]!;
@@ -94,7 +111,9 @@ export function distributeEmission(args: DistributeArgs): Distribution {
 
   // Miner incentive; the owner's registered hotkeys are withheld.
   let withheld = 0n;
-  for (const [h, amount] of incentives) {
+  for (let k = 0; k < incentives.hotkeys.length; k++) {
+    const h = incentives.hotkeys[k]!;
+    const amount = incentives.amounts[k]!;
     const owner = ownerOf(h);
     if (h === subnet.ownerHotkey || owner === subnet.ownerColdkey) {
       withheld += amount;
@@ -107,23 +126,26 @@ export function distributeEmission(args: DistributeArgs): Distribution {
 
   // Dividends: alpha and root parts by each hotkey's root proportion (calculate_dividend_distribution).
   const taoWeight = taoWeightU96F32(args.taoWeightU64);
-  const alphaDivs: [string, bigint][] = [];
-  const rootDivs: [string, bigint][] = [];
+  const divHotkeys = dividends.hotkeys;
+  const alphaDivs: bigint[] = [];
+  const rootDivs: bigint[] = [];
   let alphaTotal = 0n;
   let rootTotal = 0n;
-  for (const [h, amount] of dividends) {
-    const dividend = amount << 32n;
+  for (let k = 0; k < divHotkeys.length; k++) {
+    const h = divHotkeys[k]!;
+    const dividend = dividends.amounts[k]! << 32n;
     const alphaStake = (subnet.stakes.get(h)?.valueRao ?? 0n) << 32n;
     const rootAlpha = mulU96F32((rootStakes.get(h)?.valueRao ?? 0n) << 32n, taoWeight);
     const rootProp = divU96F32(rootAlpha, alphaStake + rootAlpha);
     const root = mulU96F32(dividend, rootProp);
-    alphaDivs.push([h, dividend - root]);
-    rootDivs.push([h, root]);
+    alphaDivs.push(dividend - root);
+    rootDivs.push(root);
     alphaTotal += dividend - root;
     rootTotal += root;
   }
-  for (const [h, divs] of alphaDivs) {
-    const payout = mulU96F32(validatorAlpha << 32n, divU96F32(divs, alphaTotal));
+  for (let k = 0; k < divHotkeys.length; k++) {
+    const h = divHotkeys[k]!;
+    const payout = mulU96F32(validatorAlpha << 32n, divU96F32(alphaDivs[k]!, alphaTotal));
     const take = mulU96F32(takeU96F32(hotkeys, h), payout);
     stakeTo(h, ownerOf(h), take >> 32n);
     const rest = (payout - take) >> 32n;
@@ -134,8 +156,9 @@ export function distributeEmission(args: DistributeArgs): Distribution {
     }
     paid += (take >> 32n) + rest;
   }
-  for (const [h, divs] of rootDivs) {
-    const payout = mulU96F32(pending.rootAlphaRao << 32n, divU96F32(divs, rootTotal));
+  for (let k = 0; k < divHotkeys.length; k++) {
+    const h = divHotkeys[k]!;
+    const payout = mulU96F32(pending.rootAlphaRao << 32n, divU96F32(rootDivs[k]!, rootTotal));
     const take = mulU96F32(takeU96F32(hotkeys, h), payout);
     stakeTo(h, ownerOf(h), take >> 32n);
     const rest = (payout - take) >> 32n;

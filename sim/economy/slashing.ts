@@ -1,4 +1,4 @@
-import type { SubnetState } from './state.ts';
+import { copyMap, type SubnetState } from './state.ts';
 
 /**
  * OPT-IN, NOT THE CHAIN'S RULE. Bittensor has no stake slashing (tokenomics spec §6: no slashing code in
@@ -20,7 +20,7 @@ export function applySlashing(
   rule: SlashingRule,
 ): { subnet: SubnetState; slashedRao: bigint } {
   const t = subnet.neurons;
-  const stakes = new Map(subnet.stakes);
+  const stakes = copyMap(subnet.stakes);
   let slashed = 0n;
   t.hotkeys.forEach((hotkey, uid) => {
     if (!t.validatorPermits[uid] || block - t.lastUpdate[uid]! <= rule.offlineBlocks) return;

@@ -278,3 +278,15 @@ export function subnetIndex(subnets: readonly SubnetState[], netuid: number): nu
 /** The subnet with this netuid (`ChainState.subnets` is kept in netuid order), or undefined. */
 export const findSubnet = (subnets: readonly SubnetState[], netuid: number): SubnetState | undefined =>
   subnets[subnetIndex(subnets, netuid)];
+
+/**
+ * A copy of a Map, entry by entry: `new Map(map)` goes through the map's iterator, one [key, value] array per entry
+ * (for the stakes of a 256-uid subnet, copied each epoch, that was most of the copy's cost).
+ */
+export function copyMap<K, V>(from: ReadonlyMap<K, V>): Map<K, V> {
+  const to = new Map<K, V>();
+  from.forEach((v, k) => {
+    to.set(k, v);
+  });
+  return to;
+}

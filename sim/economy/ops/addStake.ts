@@ -1,6 +1,6 @@
 import { PoolError, swapTaoForAlpha } from '../pool.ts';
 import { addStakeWithShares, EMPTY_STAKE } from '../sharePool.ts';
-import type { ChainParams, ChainState } from '../state.ts';
+import { type ChainParams, type ChainState, copyMap } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { subnetOf, withSubnet } from './subnetUpdate.ts';
 
@@ -31,7 +31,7 @@ export function addStake(
     if (e instanceof PoolError) throw new TxError('SwapFailed', e.message);
     throw e;
   }
-  const stakes = new Map(subnet.stakes);
+  const stakes = copyMap(subnet.stakes);
   stakes.set(tx.hotkey, addStakeWithShares(stakes.get(tx.hotkey) ?? EMPTY_STAKE, tx.coldkey, swap.alphaOutRao));
   return withSubnet(state, { ...subnet, pool: swap.pool, stakes }, [
     [tx.coldkey, -tx.taoRao],

@@ -1,7 +1,7 @@
 import type { SubnetPool } from '../pool.ts';
 import { PoolError, swapAlphaForTao } from '../pool.ts';
 import { addStakeWithShares, EMPTY_STAKE, stakeOf } from '../sharePool.ts';
-import type { ChainParams, ChainState, HotkeyStake, SubnetState } from '../state.ts';
+import { type ChainParams, type ChainState, copyMap, type HotkeyStake, type SubnetState } from '../state.ts';
 import { subnetOf } from './subnetUpdate.ts';
 
 /** `DefaultMinRootClaimAmount` (RootClaimableThreshold): owed alpha below this is not claimed. */
@@ -90,7 +90,7 @@ function claimMany(
   type: RootClaimType,
   hotkeysOf: (subnet: SubnetState) => readonly string[],
 ): ChainState {
-  const rootStakes = new Map(state.rootStakes);
+  const rootStakes = copyMap(state.rootStakes);
   let rootTaoRao = state.rootTaoRao;
   let changed = false;
   const subnets = state.subnets.map((subnet) => {
@@ -100,8 +100,8 @@ function claimMany(
       rootStakes,
       rootTaoRao,
       pool: subnet.pool,
-      stakes: new Map(subnet.stakes),
-      claimable: new Map(subnet.rootClaimableRao),
+      stakes: copyMap(subnet.stakes),
+      claimable: copyMap(subnet.rootClaimableRao),
     };
     let any = false;
     for (const hotkey of hotkeys) any = claimInto(w, hotkey, type, feeRateU16) || any;

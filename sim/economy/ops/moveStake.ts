@@ -1,5 +1,5 @@
 import { addStakeWithShares, EMPTY_STAKE, removeStake as redeemShares } from '../sharePool.ts';
-import type { ChainParams, ChainState } from '../state.ts';
+import { type ChainParams, type ChainState, copyMap } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { addStake } from './addStake.ts';
 import { removeStake } from './removeStake.ts';
@@ -24,7 +24,7 @@ export function moveStake(state: ChainState, params: ChainParams, tx: MoveStakeT
   if (tx.fromNetuid === tx.toNetuid) {
     const subnet = subnetOf(state, tx.fromNetuid);
     const from = withdrawable(subnet, tx.fromHotkey, tx.coldkey, tx.alphaRao, 'moving');
-    const stakes = new Map(subnet.stakes);
+    const stakes = copyMap(subnet.stakes);
     stakes.set(tx.fromHotkey, redeemShares(from, tx.coldkey, tx.alphaRao));
     stakes.set(tx.toHotkey, addStakeWithShares(stakes.get(tx.toHotkey) ?? EMPTY_STAKE, tx.coldkey, tx.alphaRao));
     return withSubnet(state, { ...subnet, stakes });

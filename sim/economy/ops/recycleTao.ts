@@ -1,4 +1,4 @@
-import type { ChainState } from '../state.ts';
+import { type ChainState, copyMap } from '../state.ts';
 import { TxError } from '../txError.ts';
 
 /**
@@ -10,7 +10,7 @@ export function recycleTao(state: ChainState, coldkey: string, amountRao: bigint
   if (amountRao <= 0n) throw new TxError('AmountTooLow', `recycle amount must be positive, got ${amountRao}`);
   if (balance < amountRao)
     throw new TxError('NotEnoughBalance', `${coldkey} holds ${balance} rao, recycling ${amountRao}`);
-  const balances = new Map(state.balances);
+  const balances = copyMap(state.balances);
   balances.set(coldkey, balance - amountRao);
   return {
     ...state,

@@ -2,7 +2,7 @@ import { dissolveSubnet } from '../dissolveSubnet.ts';
 import { type SubnetSpec, subnetAt } from '../genesis.ts';
 import { spotPriceU64F64 } from '../pool.ts';
 import type { ChainParams, ChainState, SubnetState } from '../state.ts';
-import { findSubnet } from '../state.ts';
+import { copyMap, findSubnet } from '../state.ts';
 import { TxError } from '../txError.ts';
 
 /**
@@ -88,7 +88,7 @@ export function registerSubnet(
     },
     s.block,
   );
-  const balances = new Map(s.balances).set(tx.coldkey, (s.balances.get(tx.coldkey) ?? 0n) - cost);
+  const balances = copyMap(s.balances).set(tx.coldkey, (s.balances.get(tx.coldkey) ?? 0n) - cost);
   const hotkeys =
     owner === undefined ? new Map([...s.hotkeys, [tx.hotkey, { owner: tx.coldkey, takeU16: 11_796 }]]) : s.hotkeys;
   return {

@@ -1,6 +1,6 @@
 import { PoolError } from '../pool.ts';
 import { removeStake as redeemShares } from '../sharePool.ts';
-import type { ChainParams, ChainState } from '../state.ts';
+import { type ChainParams, type ChainState, copyMap } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { unstakeAlpha } from '../unstakeAlpha.ts';
 import { subnetOf, withdrawable, withSubnet } from './subnetUpdate.ts';
@@ -24,7 +24,7 @@ export function removeStake(
     if (e instanceof PoolError) throw new TxError('SwapFailed', e.message);
     throw e;
   }
-  const stakes = new Map(subnet.stakes);
+  const stakes = copyMap(subnet.stakes);
   stakes.set(tx.hotkey, redeemShares(pool, tx.coldkey, tx.alphaRao));
   return withSubnet(
     state,

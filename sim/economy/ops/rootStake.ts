@@ -1,5 +1,5 @@
 import { addStakeWithShares, EMPTY_STAKE, removeStake as redeemShares, stakeOf } from '../sharePool.ts';
-import type { ChainState } from '../state.ts';
+import { type ChainState, copyMap } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { MIN_STAKE_RAO } from './addStake.ts';
 
@@ -16,8 +16,8 @@ export function addRootStake(
   const balance = state.balances.get(tx.coldkey) ?? 0n;
   if (balance < tx.taoRao)
     throw new TxError('NotEnoughBalance', `${tx.coldkey} holds ${balance} rao, staking ${tx.taoRao}`);
-  const balances = new Map(state.balances).set(tx.coldkey, balance - tx.taoRao);
-  const rootStakes = new Map(state.rootStakes).set(
+  const balances = copyMap(state.balances).set(tx.coldkey, balance - tx.taoRao);
+  const rootStakes = copyMap(state.rootStakes).set(
     tx.hotkey,
     addStakeWithShares(state.rootStakes.get(tx.hotkey) ?? EMPTY_STAKE, tx.coldkey, tx.taoRao),
   );
@@ -33,7 +33,7 @@ export function removeRootStake(
   if (tx.taoRao <= 0n) throw new TxError('AmountTooLow', `unstake amount must be positive, got ${tx.taoRao}`);
   if (!pool || held < tx.taoRao)
     throw new TxError('NotEnoughStakeToWithdraw', `${tx.coldkey} holds ${held} on root via ${tx.hotkey}`);
-  const balances = new Map(state.balances).set(tx.coldkey, (state.balances.get(tx.coldkey) ?? 0n) + tx.taoRao);
-  const rootStakes = new Map(state.rootStakes).set(tx.hotkey, redeemShares(pool, tx.coldkey, tx.taoRao));
+  const balances = copyMap(state.balances).set(tx.coldkey, (state.balances.get(tx.coldkey) ?? 0n) + tx.taoRao);
+  const rootStakes = copyMap(state.rootStakes).set(tx.hotkey, redeemShares(pool, tx.coldkey, tx.taoRao));
   return { ...state, balances, rootStakes, rootTaoRao: state.rootTaoRao - tx.taoRao };
 }

@@ -1,4 +1,4 @@
-import type { ChainState } from '../state.ts';
+import { type ChainState, copyMap } from '../state.ts';
 import { TxError } from '../txError.ts';
 
 /** `MaxDelegateTake` / `MinDelegateTake` (18% / 0%) and `TxDelegateTakeRateLimit` (30 days of blocks). */
@@ -31,7 +31,7 @@ export function setTake(
   } else if (tx.takeU16 === info.takeU16 || tx.takeU16 < MIN_TAKE_U16) {
     throw new TxError('DelegateTakeTooLow', `take ${tx.takeU16} does not change the current ${info.takeU16}`);
   }
-  const hotkeys = new Map(state.hotkeys);
+  const hotkeys = copyMap(state.hotkeys);
   hotkeys.set(tx.hotkey, { ...info, takeU16: tx.takeU16, lastTakeChangeBlock: state.block });
   return { ...state, hotkeys };
 }

@@ -1,5 +1,13 @@
 import { stakeOf } from '../sharePool.ts';
-import { type ChainState, copyChain, findSubnet, type HotkeyStake, type SubnetState, subnetIndex } from '../state.ts';
+import {
+  type ChainState,
+  copyChain,
+  copyMap,
+  findSubnet,
+  type HotkeyStake,
+  type SubnetState,
+  subnetIndex,
+} from '../state.ts';
 import { TxError } from '../txError.ts';
 
 /** The subnet with this netuid, or a typed refusal. */
@@ -36,7 +44,7 @@ export function withSubnet(
   let changed: Map<string, bigint> | null = null;
   for (const [coldkey, delta] of balanceDeltas) {
     if (delta === 0n) continue;
-    changed ??= new Map(state.balances);
+    changed ??= copyMap(state.balances);
     changed.set(coldkey, (changed.get(coldkey) ?? 0n) + delta);
   }
   const next = copyChain(state);
