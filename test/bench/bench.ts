@@ -20,25 +20,39 @@ const shapes: [number, number][] = [
   [64, 1024],
 ];
 
-/** Each epoch case in a fresh process (epochTiming.ts): warmed up, one mode and one subnet shape per process. */
+/**
+ * Each epoch case in fresh processes (epochTiming.ts): warmed up, one mode and one subnet shape per process. On a
+ * shared machine a whole process can run up to 2× slow (its median and minimum alike: another tenant, not the
+ * code), so each case runs in several processes and reports the one with the lowest median, with the range of the
+ * processes' medians beside it.
+ */
 function epochCase(validators: number, uids: number, yuma: 'yuma' | 'yuma3', mode: 'float' | 'fixed') {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'test/bench/epochTiming.ts',
-      String(validators),
-      String(uids),
-      yuma,
-      mode,
-      ...(quick ? ['--quick'] : []),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  const processes = quick ? 1 : 3;
+  const runs: Timing[] = [];
+  for (let k = 0; k < processes; k++) {
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/bench/epochTiming.ts',
+        String(validators),
+        String(uids),
+        yuma,
+        mode,
+        ...(quick ? ['--quick'] : []),
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    runs.push(JSON.parse(out) as Timing);
+  }
+  runs.sort((a, b) => a.median - b.median);
+  const best = runs[0]!;
+  const medianRange = [best.median, runs[runs.length - 1]!.median];
+  process.stderr.write(
+    `epoch ${validators}x${uids} ${yuma.padEnd(5)} ${mode}: ${best.median} ms (processes: ${medianRange.join('–')})\n`,
   );
-  const timing = JSON.parse(out) as Timing;
-  process.stderr.write(`epoch ${validators}x${uids} ${yuma.padEnd(5)} ${mode}: ${timing.median} ms\n`);
-  return { case: 'epoch', validators, uids, yuma, mode, unit: 'ms', ...timing };
+  return { case: 'epoch', validators, uids, yuma, mode, unit: 'ms', processes, ...best, median_range: medianRange };
 }
 const epochCases = [];
 for (const [validators, uids] of shapes)
