@@ -9,6 +9,11 @@ import { loadScenario } from '../../sim/io/loadScenario.ts';
  * scenario (default the full network, 3 600 blocks, agents, no CSV) under V8's sampling profiler and prints, as JSON,
  * the share of the run spent inside each phase's function (inclusive: with what it calls) and in garbage collection.
  * Shares of one profile add up to more than 100 % where phases nest (the kernel runs inside the block step).
+ *
+ * `--allocations`: instead, what the run allocates, by allocating function, in KB a block (V8's sampling heap
+ * profiler, collected objects included), and what of it outlived the young generation (`survivors`: what V8's
+ * scavenger copies and promotes, the cost of garbage collection). Unlike times, these figures do not depend on what
+ * else the machine is doing: on a shared machine they show an allocation cut that timings would drown in noise.
  */
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -42,6 +47,10 @@ const sim = buildScenario(loadScenario(readFileSync(file, 'utf8'), file, [`durat
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
+if (args.includes('--allocations')) {
+  await allocations();
+  process.exit(0);
+}
 await session.post('Profiler.setSamplingInterval', { interval: 500 });
 await session.post('Profiler.start');
 const t0 = performance.now();
@@ -95,3 +104,49 @@ process.stdout.write(
     2,
   )}\n`,
 );
+
+interface HeapNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string };
+  readonly selfSize: number;
+  readonly children: readonly HeapNode[];
+}
+
+/** KB a block by allocating function (with its caller for built-ins such as Map or subarray), largest first. */
+function bySite(head: HeapNode): { kb_per_block: number; top: { site: string; kb_per_block: number }[] } {
+  const sizes = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode, caller: string): void => {
+    const { functionName, url } = n.callFrame;
+    const name = `${functionName || '(anonymous)'}${url ? ` ${url.split('/').pop()}` : ''}`;
+    const site = url === '' && caller ? `${name} ← ${caller}` : name;
+    sizes.set(site, (sizes.get(site) ?? 0) + n.selfSize);
+    total += n.selfSize;
+    for (const c of n.children) walk(c, name);
+  };
+  walk(head, '');
+  const kb = (bytes: number): number => Math.round(bytes / blocks / 100) / 10;
+  return {
+    kb_per_block: kb(total),
+    top: [...sizes]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([site, bytes]) => ({ site, kb_per_block: kb(bytes) })),
+  };
+}
+
+async function allocations(): Promise<void> {
+  // Two runs of the same blocks: everything allocated, then only what survived minor garbage collections.
+  const run = async (minor: boolean): Promise<HeapNode> => {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: minor,
+    });
+    runSimulation(sim.genesis, sim.params, sim.agents, blocks, () => {});
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    return profile.head as HeapNode;
+  };
+  const all = bySite(await run(true));
+  const survivors = bySite(await run(false));
+  process.stdout.write(`${JSON.stringify({ scenario: file, blocks, allocated: all, survivors }, null, 2)}\n`);
+}
