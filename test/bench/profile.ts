@@ -10,10 +10,12 @@ import { loadScenario } from '../../sim/io/loadScenario.ts';
  * the share of the run spent inside each phase's function (inclusive: with what it calls) and in garbage collection.
  * Shares of one profile add up to more than 100 % where phases nest (the kernel runs inside the block step).
  *
- * `--allocations`: instead, what the run allocates, by allocating function, in KB a block (V8's sampling heap
- * profiler, collected objects included), and what of it outlived the young generation (`survivors`: what V8's
- * scavenger copies and promotes, the cost of garbage collection). Unlike times, these figures do not depend on what
- * else the machine is doing: on a shared machine they show an allocation cut that timings would drown in noise.
+ * `--allocations`: instead, what the run allocates, by allocating function (built-ins such as Map with their
+ * caller), in KB a block (V8's sampling heap profiler, collected objects included). Unlike times, this hardly depends
+ * on what else the machine is doing (±2 % between runs): on a shared machine it shows an allocation cut that timings
+ * drown in noise. (What survives the young generation — what garbage collection costs — is better read from
+ * `node --trace-gc-nvp`: the profiler counts young objects freed by a full collection as survivors, so that figure
+ * swings with the timing of full collections.)
  */
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -135,18 +137,14 @@ function bySite(head: HeapNode): { kb_per_block: number; top: { site: string; kb
 }
 
 async function allocations(): Promise<void> {
-  // Two runs of the same blocks: everything allocated, then only what survived minor garbage collections.
-  const run = async (minor: boolean): Promise<HeapNode> => {
-    await session.post('HeapProfiler.startSampling', {
-      samplingInterval: 16_384,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: minor,
-    });
-    runSimulation(sim.genesis, sim.params, sim.agents, blocks, () => {});
-    const { profile } = await session.post('HeapProfiler.stopSampling');
-    return profile.head as HeapNode;
-  };
-  const all = bySite(await run(true));
-  const survivors = bySite(await run(false));
-  process.stdout.write(`${JSON.stringify({ scenario: file, blocks, allocated: all, survivors }, null, 2)}\n`);
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16_384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  runSimulation(sim.genesis, sim.params, sim.agents, blocks, () => {});
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  process.stdout.write(
+    `${JSON.stringify({ scenario: file, blocks, allocated: bySite(profile.head as HeapNode) }, null, 2)}\n`,
+  );
 }
