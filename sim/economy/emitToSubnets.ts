@@ -19,7 +19,10 @@ export interface SubnetInjection {
 }
 
 /** The alpha emission (U96F32 bits) the doubles path is written for: 1 alpha a block. */
-const FAST_ALPHA_EMISSION_BITS = BigInt(FAST_ALPHA_EMISSION_RAO) << 32n;
+/** Below 2^52 rao: sums of four such amounts are exact in doubles. */
+const SAFE_RAO = 1n << 52n;
+const FAST_ALPHA_EMISSION_RAO_BIG = BigInt(FAST_ALPHA_EMISSION_RAO);
+const FAST_ALPHA_EMISSION_BITS = FAST_ALPHA_EMISSION_RAO_BIG << 32n;
 
 /** `get_subnets_to_emit_to`: started (start_call), registration allowed, not root. */
 export const emitsThisBlock = (s: SubnetState): boolean =>
@@ -118,8 +121,10 @@ export function emitInto(
     const alphaIssuance = subnet.pool.alphaInRao + subnet.pool.alphaOutRao;
     // get_subnet_terms
     const taoEmission = tao.emissionU96F32[k]!;
-    const alphaEmission = blockEmissionForIssuance(alphaIssuance) << 32n;
-    const alphaCreatedRao = alphaEmission >> 32n;
+    const alphaCreatedRao = blockEmissionForIssuance(alphaIssuance);
+    // (Every bigint operation allocates: the usual 1-alpha emission reuses its constant bits.)
+    const alphaEmission =
+      alphaCreatedRao === FAST_ALPHA_EMISSION_RAO_BIG ? FAST_ALPHA_EMISSION_BITS : alphaCreatedRao << 32n;
     const { alphaOut, ownerCutRao, server, serverRao, fast } = split(alphaEmission, subnet.params.ownerCutEnabled);
     const terms =
       tryFast && alphaEmission === FAST_ALPHA_EMISSION_BITS
@@ -183,7 +188,22 @@ export function emitInto(
     // emit_to_subnets: mint alpha_out into AlphaOut and split it into the pending buckets.
     const mintedAlphaOutRao = pool.alphaOutRao + alphaCreatedRao;
     const before = subnet.pending;
-    const assigned = ownerCutRao + serverRao + validatorRao + rootRao;
+    // What the buckets got of the minted alpha; the rest (a rao or so of flooring) is dust. Sums below 2^53 rao are
+    // exact in doubles: one bigint instead of three, and none when nothing is left over (the usual case).
+    const assigned =
+      alphaCreatedRao < SAFE_RAO &&
+      ownerCutRao < SAFE_RAO &&
+      serverRao < SAFE_RAO &&
+      validatorRao < SAFE_RAO &&
+      rootRao < SAFE_RAO
+        ? Number(ownerCutRao) + Number(serverRao) + Number(validatorRao) + Number(rootRao)
+        : ownerCutRao + serverRao + validatorRao + rootRao;
+    const dust =
+      typeof assigned === 'number'
+        ? assigned === Number(alphaCreatedRao)
+          ? subnet.dustAlphaRao
+          : subnet.dustAlphaRao + (alphaCreatedRao - BigInt(assigned))
+        : subnet.dustAlphaRao + alphaCreatedRao - assigned;
     // Without the root sell flag the root slice is recycled: AlphaOut goes down by it.
     const out = work.edit(index[k]!);
     out.pool = injectLiquidity(pool, taoInRao, alphaInRao, rootSell ? mintedAlphaOutRao : mintedAlphaOutRao - rootRao);
@@ -194,7 +214,7 @@ export function emitInto(
       validatorRao: before.validatorRao + validatorRao,
       rootAlphaRao: rootSell ? before.rootAlphaRao + rootRao : before.rootAlphaRao,
     };
-    out.dustAlphaRao = subnet.dustAlphaRao + alphaCreatedRao - assigned;
+    out.dustAlphaRao = dust;
     injections.push({
       netuid: subnet.netuid,
       taoEmissionRao: tao.emissionRao[k]!,
