@@ -6,7 +6,7 @@ import { consensusColumns, scoreMatrix, Voters } from './fastFloatMedian.ts';
 import { colMaxima, emissionShares, storeBonds, toRao, toU16 } from './fastFloatOutput.ts';
 import { normalizeStake, topkNonzero } from './fastFloatStake.ts';
 import { clipTrustRanks, interpolateRows, loadWeights } from './fastFloatWeights.ts';
-import { clipDelta, emaMerge, loadRawBonds, normalizeEma } from './fastFloatYuma.ts';
+import { clipDelta, emaMerge, loadRawBonds, normalizeStoreEma } from './fastFloatYuma.ts';
 import { yuma3Pass } from './fastFloatYuma3.ts';
 import { gdiv, setExactGrid, u16p } from './grid.ts';
 import type { EpochInput, EpochResult, SparseRowU16 } from './types.ts';
@@ -167,9 +167,9 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
   } else {
     if (fused && loadRawBonds(input, lastTempo, reg, oldBonds, sumsOld)) {
       clipDelta(weights, n, consensus, activeStake, ratio === 1, trust, incentive, delta, sumsDelta);
-      emaMerge(delta, sumsDelta, oldBonds, sumsOld, n, alpha, ema, sums);
+      emaMerge(delta, sumsDelta, oldBonds, sumsOld, n, alpha, ema, sums, colMax);
       normalize(incentive, n);
-      normalizeEma(ema, n, sums, incentive, dividends, colMax);
+      bonds = normalizeStoreEma(ema, n, sums, colMax, incentive, newPermits, dividends);
     } else {
       const forBonds = weightsForBonds(ratio, n);
       normalize(incentive, n);
@@ -177,9 +177,9 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
       yumaBonds(forBonds, oldBonds, n, activeStake, alpha, delta, ema, sums);
       matmulTranspose(ema, n, incentive, dividends);
       colMaxima(ema, n, colMax);
+      bonds = storeBonds(ema, n, newPermits, colMax);
     }
     normalize(dividends, n);
-    bonds = storeBonds(ema, n, newPermits, colMax);
   }
 
   emissionShares(n, incentive, dividends, stake, activeStake, server, validator, combined);

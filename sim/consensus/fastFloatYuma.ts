@@ -1,7 +1,8 @@
 import { loadBonds } from './fastFloatBonds.ts';
 import type { Csr } from './fastFloatBuffers.ts';
+import { EMPTY_ROW } from './fastFloatOutput.ts';
 import { gdiv, gmul } from './grid.ts';
-import type { EpochInput } from './types.ts';
+import type { EpochInput, SparseRowU16 } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
 
@@ -90,7 +91,7 @@ export function clipDelta(
 
 /**
  * `mat_ema_sparse(colNormalize(ΔB), colNormalize(B), α)` with both normalisations applied on the fly, as a merge of
- * the two (strictly increasing) rows; the result's column sums into `colSumE`.
+ * the two (strictly increasing) rows; the result's column sums into `colSumE` and column maxima into `colMaxE`.
  */
 export function emaMerge(
   delta: Csr,
@@ -101,6 +102,7 @@ export function emaMerge(
   alpha: number,
   ema: Csr,
   colSumE: Float64Array,
+  colMaxE: Float64Array,
 ): void {
   const rest = 1 - alpha;
   ema.reserve(n, delta.start[n]! + old.start[n]!);
@@ -110,6 +112,7 @@ export function emaMerge(
   const oCol = ema.col;
   const oVal = ema.val;
   colSumE.fill(0, 0, n);
+  colMaxE.fill(0, 0, n);
   let nnz = 0;
   for (let i = 0; i < n; i++) {
     oStart[i] = nnz;
@@ -138,39 +141,67 @@ export function emaMerge(
         oCol[nnz] = j;
         oVal[nnz++] = v;
         colSumE[j] = colSumE[j]! + v;
+        if (v > colMaxE[j]!) colMaxE[j] = v;
       }
     }
   }
   oStart[n] = nnz;
 }
 
-/** Column-normalise the EMA bonds in place; dividends Σ_j I_j·B̂_ij (not yet normalised); column maxima of B̂. */
-export function normalizeEma(
+/**
+ * The end of original Yuma in one pass over the EMA bonds: each value column-normalised (`colSum`), the dividends
+ * Σ_j I_j·B̂_ij (not yet normalised), and the bonds storage (storeBonds: rows of uids with a new permit as
+ * (col, floor(B̂/max_col B̂ · 65535)), the others empty). The column maximum of B̂ is gdiv(max_col B, colSum):
+ * gdiv is non-decreasing in its dividend (a correctly rounded or exact quotient, truncated), so the largest
+ * normalised value is the normalised largest one — the same value `colMaxima` of B̂ gives, without a pass for it.
+ */
+export function normalizeStoreEma(
   ema: Csr,
   n: number,
   colSum: Float64Array,
+  colMaxRaw: Float64Array,
   incentive: Float64Array,
+  newPermits: Uint8Array,
   dividends: Float64Array,
-  colMax: Float64Array,
-): void {
+): SparseRowU16[] {
   const { start, col, val } = ema;
-  colMax.fill(0, 0, n);
+  for (let j = 0; j < n; j++) {
+    const s = colSum[j]!;
+    const m = colMaxRaw[j]!;
+    colMaxRaw[j] = s !== 0 ? gdiv(m, s) : m;
+  }
+  const colMax = colMaxRaw;
+  let size = 0;
+  for (let i = 0; i < n; i++) if (newPermits[i]) size += start[i + 1]! - start[i]!;
+  const buf = new Uint16Array(2 * size);
+  const rows: SparseRowU16[] = [];
+  let at = 0;
   for (let i = 0; i < n; i++) {
+    const first = start[i]!;
+    const end = start[i + 1]!;
+    const stored = newPermits[i] !== 0;
     let s0 = 0;
     let s1 = 0;
-    const end = start[i + 1]!;
-    for (let q = start[i]!; q < end; q++) {
+    for (let q = first; q < end; q++) {
       const j = col[q]!;
-      const s = colSum[j]!;
-      const x = s !== 0 ? gdiv(val[q]!, s) : val[q]!;
-      val[q] = x;
+      const sum = colSum[j]!;
+      const x = sum !== 0 ? gdiv(val[q]!, sum) : val[q]!;
       const term = gmul(incentive[j]!, x);
       if (q & 1) s1 += term;
       else s0 += term;
-      const cm = colMax[j]!;
-      const up = +(cm < x);
-      colMax[j] = x * up + cm * (1 - up);
+      if (stored) {
+        const d = colMax[j]!;
+        const u = Math.floor((d !== 0 ? gdiv(x, d) : x) * 65535);
+        buf[at + q - first] = j;
+        buf[size + at + q - first] = u < 0 ? 0 : u > 65535 ? 65535 : u;
+      }
     }
     dividends[i] = s0 + s1;
+    if (stored) {
+      const len = end - first;
+      rows.push({ cols: buf.subarray(at, at + len), vals: buf.subarray(size + at, size + at + len) });
+      at += len;
+    } else rows.push(EMPTY_ROW);
   }
+  return rows;
 }
