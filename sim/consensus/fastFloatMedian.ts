@@ -88,11 +88,12 @@ const bucketStake = new Float64Array(BUCKETS);
 let bucketOf = new Int32Array(0);
 
 /**
- * columnMedian's result computed on fewer pairs: the column's scores are binned into equal-width buckets between
- * its minimum and maximum (the bucket index is a monotone function of the score, so a bucket holds a contiguous
+ * columnMedian's result computed on fewer pairs: the column's scores are binned into equal-width buckets over the
+ * range of a sample of it (the bucket index is a monotone function of the score, so a bucket holds a contiguous
  * range of scores and equal scores share one); the stake below each bucket tells which bucket holds the first
- * score whose cumulative stake exceeds `minority`, and only that bucket's pairs go to the selection, with the
- * stake below it subtracted from `minority`. Stakes are grid values below 1, so every sum and difference is exact.
+ * score whose cumulative stake exceeds `minority`, and only that bucket's pairs go to the selection, with the stake
+ * below it as the selection's starting bound. Stakes are grid values below 1, so every sum is exact (and
+ * `minority`, not a grid value in float mode, is only compared, never rounded).
  */
 function narrowedMedian(
   h: Float64Array,
