@@ -18,10 +18,10 @@ export interface SubnetInjection {
   readonly alphaOutRao: bigint;
 }
 
-/** The alpha emission (U96F32 bits) the doubles path is written for: 1 alpha a block. */
-/** Below 2^52 rao: sums of four such amounts are exact in doubles. */
-const SAFE_RAO = 1n << 52n;
+/** Below 2^50 rao: sums and differences of up to four such amounts are exact in doubles. */
+const SAFE_RAO = 1n << 50n;
 const FAST_ALPHA_EMISSION_RAO_BIG = BigInt(FAST_ALPHA_EMISSION_RAO);
+/** The alpha emission (U96F32 bits) the doubles path is written for: 1 alpha a block. */
 const FAST_ALPHA_EMISSION_BITS = FAST_ALPHA_EMISSION_RAO_BIG << 32n;
 
 /** `get_subnets_to_emit_to`: started (start_call), registration allowed, not root. */
@@ -188,22 +188,20 @@ export function emitInto(
     // emit_to_subnets: mint alpha_out into AlphaOut and split it into the pending buckets.
     const mintedAlphaOutRao = pool.alphaOutRao + alphaCreatedRao;
     const before = subnet.pending;
-    // What the buckets got of the minted alpha; the rest (a rao or so of flooring) is dust. Sums below 2^53 rao are
-    // exact in doubles: one bigint instead of three, and none when nothing is left over (the usual case).
-    const assigned =
+    // The minted alpha the buckets did not get (a rao or so of flooring, usually none) is dust. Below 2^50 rao the
+    // difference is exact in doubles: no bigint at all when nothing is left over.
+    let dust = subnet.dustAlphaRao;
+    if (
       alphaCreatedRao < SAFE_RAO &&
       ownerCutRao < SAFE_RAO &&
       serverRao < SAFE_RAO &&
       validatorRao < SAFE_RAO &&
       rootRao < SAFE_RAO
-        ? Number(ownerCutRao) + Number(serverRao) + Number(validatorRao) + Number(rootRao)
-        : ownerCutRao + serverRao + validatorRao + rootRao;
-    const dust =
-      typeof assigned === 'number'
-        ? assigned === Number(alphaCreatedRao)
-          ? subnet.dustAlphaRao
-          : subnet.dustAlphaRao + (alphaCreatedRao - BigInt(assigned))
-        : subnet.dustAlphaRao + alphaCreatedRao - assigned;
+    ) {
+      const left =
+        Number(alphaCreatedRao) - (Number(ownerCutRao) + Number(serverRao) + Number(validatorRao) + Number(rootRao));
+      if (left !== 0) dust += BigInt(left);
+    } else dust += alphaCreatedRao - (ownerCutRao + serverRao + validatorRao + rootRao);
     // Without the root sell flag the root slice is recycled: AlphaOut goes down by it.
     const out = work.edit(index[k]!);
     out.pool = injectLiquidity(pool, taoInRao, alphaInRao, rootSell ? mintedAlphaOutRao : mintedAlphaOutRao - rootRao);
