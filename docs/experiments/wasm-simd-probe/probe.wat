@@ -1,0 +1,48 @@
+;; See probe.mjs. Memory layout in bytes: w at 0 (V·N doubles), out at 131072, consensus at 262144, stake at 264192,
+;; ranks at 264704, column sums at 266752. The grid floor: floor(x·2^32)·2^-32, as grid.ts in float mode.
+(module
+  (memory (export "mem") 8)
+  ;; layout (bytes): w at 0 (V*N f64), out at 131072, c at 262144, s at 264192, ranks at 264704, colsum at 266752
+  (func (export "scalar") (param $V i32) (param $N i32)
+    (local $i i32) (local $j i32) (local $si f64) (local $v f64) (local $th f64) (local $d f64) (local $row i32) (local $jo i32)
+    (local.set $i (i32.const 0))
+    (block $bi (loop $li
+      (br_if $bi (i32.ge_u (local.get $i) (local.get $V)))
+      (local.set $si (f64.load offset=264192 (i32.shl (local.get $i) (i32.const 3))))
+      (local.set $row (i32.shl (i32.mul (local.get $i) (local.get $N)) (i32.const 3)))
+      (local.set $j (i32.const 0))
+      (block $bj (loop $lj
+        (br_if $bj (i32.ge_u (local.get $j) (local.get $N)))
+        (local.set $jo (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $v (f64.load (i32.add (local.get $row) (local.get $jo))))
+        (local.set $th (f64.load offset=262144 (local.get $jo)))
+        (local.set $d (f64.mul (f64.floor (f64.mul (f64.mul (local.get $si) (f64.min (local.get $v) (local.get $th))) (f64.const 4294967296))) (f64.const 2.3283064365386963e-10)))
+        (f64.store offset=131072 (i32.add (local.get $row) (local.get $jo)) (local.get $d))
+        (f64.store offset=264704 (local.get $jo) (f64.add (f64.load offset=264704 (local.get $jo)) (local.get $d)))
+        (f64.store offset=266752 (local.get $jo) (f64.add (f64.load offset=266752 (local.get $jo)) (local.get $d)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $lj)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $li))))
+  (func (export "simd") (param $V i32) (param $N i32)
+    (local $i i32) (local $j i32) (local $si v128) (local $d v128) (local $row i32) (local $jo i32)
+    (local.set $i (i32.const 0))
+    (block $bi (loop $li
+      (br_if $bi (i32.ge_u (local.get $i) (local.get $V)))
+      (local.set $si (f64x2.splat (f64.load offset=264192 (i32.shl (local.get $i) (i32.const 3)))))
+      (local.set $row (i32.shl (i32.mul (local.get $i) (local.get $N)) (i32.const 3)))
+      (local.set $j (i32.const 0))
+      (block $bj (loop $lj
+        (br_if $bj (i32.ge_u (local.get $j) (local.get $N)))
+        (local.set $jo (i32.shl (local.get $j) (i32.const 3)))
+        (local.set $d (f64x2.mul (f64x2.floor (f64x2.mul (f64x2.mul (local.get $si)
+            (f64x2.pmin (v128.load (i32.add (local.get $row) (local.get $jo))) (v128.load offset=262144 (local.get $jo))))
+            (f64x2.splat (f64.const 4294967296)))) (f64x2.splat (f64.const 2.3283064365386963e-10))))
+        (v128.store offset=131072 (i32.add (local.get $row) (local.get $jo)) (local.get $d))
+        (v128.store offset=264704 (local.get $jo) (f64x2.add (v128.load offset=264704 (local.get $jo)) (local.get $d)))
+        (v128.store offset=266752 (local.get $jo) (f64x2.add (v128.load offset=266752 (local.get $jo)) (local.get $d)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $lj)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $li))))
+)
