@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consensusColumns, Voters } from '../sim/consensus/fastFloatMedian.ts';
+import { consensusColumns, consensusColumnsJs, Voters } from '../sim/consensus/fastFloatMedian.ts';
 import { floatArith } from '../sim/consensus/float.ts';
 import { setExactGrid, u16p } from '../sim/consensus/grid.ts';
 import { weightedMedian } from '../sim/consensus/weightedMedian.ts';
 
 // The kernel's consensus narrows each column of 16+ voters to one histogram bucket before selecting (and counts
 // small buckets directly). Whatever the shape of the column, the result must be the chain's `weighted_median` on
-// the whole column: the generic partition of weightedMedian.ts, run here on the same re-normalised stakes.
+// the whole column: the generic partition of weightedMedian.ts, run here on the same re-normalised stakes — for the
+// WebAssembly build the kernel runs (consensusColumns) and for its JavaScript twin (consensusColumnsJs).
 
 const G = 2 ** 32;
 
@@ -64,7 +65,9 @@ describe('consensus columns (histogram narrowing + chain selection)', () => {
           for (let k = 0; k < count; k++) matrix[j * count + k] = scores[j]![voters.uid[k]!]! / G;
         const k16 = u16p(kappa);
         const out = new Float64Array(n);
+        const outJs = new Float64Array(n);
         consensusColumns(matrix, n, voters, k16, out);
+        consensusColumnsJs(matrix, n, voters, k16, outJs);
         const voterStake = Array.from(voters.stake.subarray(0, count));
         const minority = voters.stakeSum - k16;
         const all = Array.from({ length: count }, (_, k) => k);
@@ -73,6 +76,7 @@ describe('consensus columns (histogram narrowing + chain selection)', () => {
           const expected =
             count === 0 ? 0 : weightedMedian(floatArith, voterStake, col, all, minority, 0, voters.stakeSum);
           expect(out[j]).toBe(expected);
+          expect(outJs[j]).toBe(expected);
         }
       }),
       { numRuns: 400 },

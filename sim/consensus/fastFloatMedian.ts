@@ -1,5 +1,6 @@
 import { growF64, growI32 } from './fastFloatBuffers.ts';
 import { gdiv } from './grid.ts';
+import { wasmConsensus, wasmScoreMatrix } from './wasmMedian.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
 
@@ -41,14 +42,11 @@ export class Voters {
   }
 }
 
-let scores = new Float64Array(0);
-
-/** The column-major score matrix (column j at j·nv), zeroed; the weights loader scatters the voters' rows into it. */
-export function scoreMatrix(n: number, nv: number): Float64Array {
-  scores = growF64(scores, n * nv);
-  scores.fill(0, 0, n * nv);
-  return scores;
-}
+/**
+ * The column-major score matrix (column j at j·nv), zeroed; the weights loader scatters the voters' rows into it.
+ * It lives in the WebAssembly median's memory (wasmMedian.ts), so the median reads it where it was written.
+ */
+export const scoreMatrix = (n: number, nv: number): Float64Array => wasmScoreMatrix(n, nv);
 
 let lists = new Float64Array(0);
 
@@ -64,6 +62,15 @@ let lists = new Float64Array(0);
  * median-of-3 pivot would give the same results ~20% faster; the chain's pivot rule is kept.)
  */
 export function consensusColumns(sc: Float64Array, n: number, v: Voters, kappa: number, out: Float64Array): void {
+  if (v.count === 0) out.fill(0, 0, n);
+  else wasmConsensus(sc, n, v.count, v.stake, v.stakeSum, v.stakeSum - kappa, out);
+}
+
+/**
+ * consensusColumns in JavaScript: the reference the WebAssembly build (assembly/median.ts, the same code line for
+ * line) is tested against.
+ */
+export function consensusColumnsJs(sc: Float64Array, n: number, v: Voters, kappa: number, out: Float64Array): void {
   const nv = v.count;
   if (nv === 0) {
     out.fill(0, 0, n);
