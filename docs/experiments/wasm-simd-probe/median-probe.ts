@@ -1,9 +1,9 @@
-// The consensus median of a 64 × 256 subnet, in the kernel (JavaScript) and in WebAssembly compiled from
-// median.as.ts: checks identical results, then times both interleaved (minimum of batches of 20).
-// Run from the project root after building median.wasm (see median.as.ts): node --import tsx docs/experiments/wasm-simd-probe/median-probe.ts
+// The consensus median of a 64 × 256 subnet in JavaScript (consensusColumnsJs) and in the kernel's WebAssembly
+// (sim/consensus/assembly/median.wasm, called directly): checks identical results, then times both interleaved
+// (minimum of batches of 20). Run from the project root: node --import tsx docs/experiments/wasm-simd-probe/median-probe.ts
 import { readFileSync } from 'node:fs';
 import seedrandom from 'seedrandom';
-import { consensusColumns, Voters } from '../../../sim/consensus/fastFloatMedian.ts';
+import { consensusColumnsJs as consensusColumns, Voters } from '../../../sim/consensus/fastFloatMedian.ts';
 const rng = seedrandom('m');
 const nv = 64, n = 256;
 const v = new Voters();
@@ -13,8 +13,9 @@ const q = Array.from({ length: n }, () => rng());
 const sc = new Float64Array(n * nv);
 for (let j = 0; j < n; j++) for (let k = 0; k < nv; k++) sc[j * nv + k] = Math.floor(Math.max(0, q[j]! + (rng() - 0.5) * 0.2) / 128 * 2 ** 32) / 2 ** 32;
 const kappa = 32767 / 65535;
-const { instance } = await WebAssembly.instantiate(readFileSync(new URL('./median.wasm', import.meta.url)), { env: { abort: () => { throw new Error('abort'); } } });
+const { instance } = await WebAssembly.instantiate(readFileSync(new URL('../../../sim/consensus/assembly/median.wasm', import.meta.url)), { env: { abort: () => { throw new Error('abort'); } } });
 const ex = instance.exports as any;
+ex.memory.grow(8); // the module starts with one page
 const mem = new Float64Array(ex.memory.buffer);
 const B = 65536, SC = B, STK = B + 131072, OUT = STK + 1024, H = OUT + 4096, BO = H + 8192, BS = BO + 4096;
 mem.set(sc, SC / 8); mem.set(v.stake.subarray(0, nv), STK / 8);
