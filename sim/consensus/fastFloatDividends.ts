@@ -1,5 +1,5 @@
 import type { Csr } from './fastFloatBuffers.ts';
-import { EMPTY_ROW } from './fastFloatOutput.ts';
+import { EMPTY_ROW, storageBuffer, storedRow } from './fastFloatOutput.ts';
 import { gdiv, gmul } from './grid.ts';
 import type { SparseRowU16 } from './types.ts';
 
@@ -20,9 +20,7 @@ export function yuma3DividendsAndStore(
   out: Float64Array,
 ): SparseRowU16[] {
   const { start, col, val } = ema;
-  let size = 0;
-  for (let i = 0; i < n; i++) if (newPermits[i]) size += start[i + 1]! - start[i]!;
-  const buf = new Uint16Array(2 * size);
+  const { buf, size } = storageBuffer(start, n, newPermits);
   const rows: SparseRowU16[] = [];
   let at = 0;
   let total = 0;
@@ -51,7 +49,7 @@ export function yuma3DividendsAndStore(
     total += dv;
     if (stored) {
       const len = e - s;
-      rows.push({ cols: buf.subarray(at, at + len), vals: buf.subarray(size + at, size + at + len) });
+      rows.push(storedRow(buf, size, at, len));
       at += len;
     } else {
       rows.push(EMPTY_ROW);

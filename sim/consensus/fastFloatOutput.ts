@@ -85,15 +85,33 @@ export function emissionShares(
 export const EMPTY_ROW: SparseRowU16 = { cols: new Uint16Array(0), vals: new Uint16Array(0) };
 
 /**
+ * The bonds storage's buffer for an epoch: the rows of uids with a new permit (the only rows stored), columns in its
+ * first half and values in its second, each half `size` entries long. Returns the buffer and `size`.
+ */
+export function storageBuffer(
+  start: Int32Array,
+  n: number,
+  newPermits: Uint8Array,
+): { buf: Uint16Array; size: number } {
+  let size = 0;
+  for (let i = 0; i < n; i++) if (newPermits[i]) size += start[i + 1]! - start[i]!;
+  return { buf: new Uint16Array(2 * size), size };
+}
+
+/** The stored row of `len` entries at offset `at` of a storage buffer (views, no copy). */
+export const storedRow = (buf: Uint16Array, size: number, at: number, len: number): SparseRowU16 => ({
+  cols: buf.subarray(at, at + len),
+  vals: buf.subarray(size + at, size + at + len),
+});
+
+/**
  * The bonds storage after the sparse epoch: rows of uids with a new permit as (col, floor(x·65535)), with the
  * values first divided by their column's maximum when `colMax` is given (original Yuma's col-max upscale); every
  * other row empty. The rows are views of one buffer per call.
  */
 export function storeBonds(m: Csr, n: number, newPermits: Uint8Array, colMax: Float64Array | null): SparseRowU16[] {
   const { start, col, val } = m;
-  let size = 0;
-  for (let i = 0; i < n; i++) if (newPermits[i]) size += start[i + 1]! - start[i]!;
-  const buf = new Uint16Array(2 * size);
+  const { buf, size } = storageBuffer(start, n, newPermits);
   const rows: SparseRowU16[] = [];
   let at = 0;
   for (let i = 0; i < n; i++) {
@@ -114,7 +132,7 @@ export function storeBonds(m: Csr, n: number, newPermits: Uint8Array, colMax: Fl
       buf[at + k] = j;
       buf[size + at + k] = v < 0 ? 0 : v > 65535 ? 65535 : v;
     }
-    rows.push({ cols: buf.subarray(at, at + len), vals: buf.subarray(size + at, size + at + len) });
+    rows.push(storedRow(buf, size, at, len));
     at += len;
   }
   return rows;

@@ -1,6 +1,6 @@
 import { loadBonds } from './fastFloatBonds.ts';
 import type { Csr } from './fastFloatBuffers.ts';
-import { EMPTY_ROW } from './fastFloatOutput.ts';
+import { EMPTY_ROW, storageBuffer, storedRow } from './fastFloatOutput.ts';
 import { gdiv, gmul } from './grid.ts';
 import type { EpochInput, SparseRowU16 } from './types.ts';
 
@@ -159,21 +159,19 @@ export function normalizeStoreEma(
   ema: Csr,
   n: number,
   colSum: Float64Array,
-  colMaxRaw: Float64Array,
+  colMax: Float64Array,
   incentive: Float64Array,
   newPermits: Uint8Array,
   dividends: Float64Array,
 ): SparseRowU16[] {
   const { start, col, val } = ema;
+  // colMax holds the raw maxima (emaMerge's); normalised in place.
   for (let j = 0; j < n; j++) {
     const s = colSum[j]!;
-    const m = colMaxRaw[j]!;
-    colMaxRaw[j] = s !== 0 ? gdiv(m, s) : m;
+    const m = colMax[j]!;
+    colMax[j] = s !== 0 ? gdiv(m, s) : m;
   }
-  const colMax = colMaxRaw;
-  let size = 0;
-  for (let i = 0; i < n; i++) if (newPermits[i]) size += start[i + 1]! - start[i]!;
-  const buf = new Uint16Array(2 * size);
+  const { buf, size } = storageBuffer(start, n, newPermits);
   const rows: SparseRowU16[] = [];
   let at = 0;
   for (let i = 0; i < n; i++) {
@@ -199,7 +197,7 @@ export function normalizeStoreEma(
     dividends[i] = s0 + s1;
     if (stored) {
       const len = end - first;
-      rows.push({ cols: buf.subarray(at, at + len), vals: buf.subarray(size + at, size + at + len) });
+      rows.push(storedRow(buf, size, at, len));
       at += len;
     } else rows.push(EMPTY_ROW);
   }
