@@ -59,7 +59,9 @@ let lists = new Float64Array(0);
  *
  * (The stake sums are of grid values below 1, exact in any order, so the result is a function of the column's
  * (score, stake) multiset alone: the smallest score s with stake(score ≤ s) > minority, else the largest score. A
- * median-of-3 pivot would give the same results ~20% faster; the chain's pivot rule is kept.)
+ * median-of-3 pivot would give the same results ~20% faster; the chain's pivot rule is kept.) Columns of 16+ voters
+ * are first narrowed to one histogram bucket (narrowedMedian). This runs in WebAssembly (wasmMedian.ts, built from
+ * assembly/median.ts); `consensusColumnsJs` is the same code in JavaScript, its reference.
  */
 export function consensusColumns(sc: Float64Array, n: number, v: Voters, kappa: number, out: Float64Array): void {
   if (v.count === 0) out.fill(0, 0, n);
