@@ -1,44 +1,42 @@
 import { colSums, loadBonds, matEma, matmulTranspose, yumaBonds } from './fastFloatBonds.ts';
 import { Csr, growF64, growU8 } from './fastFloatBuffers.ts';
 import { yuma3DividendsAndStore } from './fastFloatDividends.ts';
-import { matEmaLiquid } from './fastFloatLiquid.ts';
-import { consensusColumns, scoreMatrix, Voters } from './fastFloatMedian.ts';
-import { colMaxima, emissionShares, storeBonds, toRao, toU16 } from './fastFloatOutput.ts';
+import { alphaOf, matEmaLiquid } from './fastFloatLiquid.ts';
+import { Voters } from './fastFloatMedian.ts';
+import { colMaxima, emissionShares, storageBuffer, storeBonds, storedRows, toRao, toU16 } from './fastFloatOutput.ts';
 import { normalizeStake, topkNonzero } from './fastFloatStake.ts';
-import { clipTrustRanks, interpolateRows, loadWeights } from './fastFloatWeights.ts';
+import { clipTrustRanks, interpolateRows, loadWeights, weightsEntries } from './fastFloatWeights.ts';
 import { clipDelta, emaMerge, loadRawBonds, normalizeStoreEma } from './fastFloatYuma.ts';
 import { yuma3Pass } from './fastFloatYuma3.ts';
 import { gdiv, setExactGrid, u16p } from './grid.ts';
 import type { EpochInput, EpochResult, SparseRowU16 } from './types.ts';
+import { KernelMemory } from './wasmKernel.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
 
 /*
  * Module-level scratch (see fastFloatBuffers.ts): per-uid vectors and the epoch's sparse matrices in CSR form.
- * Their contents never outlive a call; only the outputs are allocated per call.
+ * Their contents never outlive a call; only the outputs are allocated per call. What the WebAssembly passes share
+ * (weights, score matrix, consensus, trust, ranks, column sums, dividends, Yuma3's EMA bonds) is in the kernel
+ * memory instead (wasmKernel.ts), laid out per epoch.
  */
 let stake = new Float64Array(0);
 let activeStake = new Float64Array(0);
 let reg = new Float64Array(0);
-let consensus = new Float64Array(0);
-let trust = new Float64Array(0);
-let incentive = new Float64Array(0);
-let dividends = new Float64Array(0);
 let server = new Float64Array(0);
 let validator = new Float64Array(0);
 let combined = new Float64Array(0);
-let sums = new Float64Array(0);
 let sumsOld = new Float64Array(0);
 let sumsDelta = new Float64Array(0);
 let colMax = new Float64Array(0);
 const voters = new Voters();
 let permits = new Uint8Array(0);
-const weights = new Csr();
 const clipped = new Csr();
 const interpolated = new Csr();
 const oldBonds = new Csr();
 const delta = new Csr();
-const ema = new Csr();
+/** Original Yuma's EMA bonds (Yuma3's are in the kernel memory). */
+const yumaEma = new Csr();
 
 /** The bond EMA's alpha: 1 − bma/10^6, as floatArith (plain) or fixedArith (I64F64 quotient, then I32F32). */
 const emaAlpha = (bma: number, exact: boolean): number =>
@@ -52,26 +50,30 @@ function normalize(xs: Float64Array, n: number): void {
 }
 
 /** The general path's clip (trust, ranks) and weights for bonds: W, clipped W, or their interpolation. */
-function weightsForBonds(ratio: number, n: number): Csr {
-  clipTrustRanks(weights, n, consensus, activeStake, clipped, trust, incentive);
+function weightsForBonds(k: KernelMemory, ratio: number, n: number): Csr {
+  const weights = k.weights;
+  clipTrustRanks(weights, n, k.consensus, activeStake, clipped, k.trust, k.ranks);
   if (ratio === 0) return weights;
   if (ratio === 1) return clipped;
   interpolateRows(weights, clipped, n, ratio, interpolated);
   return interpolated;
 }
 
+/** Yuma3's dividends and bonds storage in WebAssembly, or null when it declines (a value beyond the fast range). */
+function wasmDividends(k: KernelMemory, exact: boolean, newPermits: Uint8Array): SparseRowU16[] | null {
+  const n = k.n;
+  k.newPermits.set(newPermits);
+  const { buf, size } = storageBuffer(k.ema.start, n, newPermits);
+  return k.yuma3Dividends(exact, size, buf) ? storedRows(buf, size, k.ema.start, n, newPermits) : null;
+}
+
 function reserve(n: number): void {
   stake = growF64(stake, n);
   activeStake = growF64(activeStake, n);
   reg = growF64(reg, n);
-  consensus = growF64(consensus, n);
-  trust = growF64(trust, n);
-  incentive = growF64(incentive, n);
-  dividends = growF64(dividends, n);
   server = growF64(server, n);
   validator = growF64(validator, n);
   combined = growF64(combined, n);
-  sums = growF64(sums, n);
   sumsOld = growF64(sumsOld, n);
   sumsDelta = growF64(sumsDelta, n);
   colMax = growF64(colMax, n);
@@ -123,9 +125,17 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
   normalize(activeStake, n);
 
   voters.build(activeStake, n);
-  const scores = scoreMatrix(n, voters.count);
-  const rowsSorted = loadWeights(input, permits, owner, reg, weights, voters, scores);
-  consensusColumns(scores, n, voters, u16p(p.kappa), consensus);
+  let bondsEntries = 0;
+  if (p.yuma3Enabled) for (let i = 0; i < n; i++) bondsEntries += input.bonds[i]?.cols.length ?? 0;
+  const entries = weightsEntries(input, permits);
+  const k = new KernelMemory(n, voters.count, entries, bondsEntries, p.yuma3Enabled ? entries + bondsEntries : 0);
+  k.activeStake.set(activeStake.subarray(0, n));
+  k.reg.set(reg.subarray(0, n));
+  const { weights, consensus, trust, colSum: sums, dividends } = k;
+  const incentive = k.ranks;
+  const rowsSorted = loadWeights(input, permits, owner, reg, weights, voters, k.scores);
+  if (voters.count === 0) consensus.fill(0);
+  else k.median(voters.stake, voters.stakeSum, voters.stakeSum - u16p(p.kappa));
 
   // Bonds and dividends: the fused kernels when every weights and bonds row is strictly increasing (as the chain and
   // the epoch store them) and the bonds penalty is 0 or 1; otherwise the general kernels, step by step.
@@ -134,13 +144,24 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
   const lastTempo =
     input.lastMechanismStepBlock === 0 ? Math.max(0, input.currentBlock - p.tempo) : input.lastMechanismStepBlock + 1;
   const alpha = emaAlpha(p.bondsMovingAverage, exact);
-  let bonds: SparseRowU16[];
+  let bonds: SparseRowU16[] | null;
   if (p.yuma3Enabled) {
     let anyConsensus = false;
     for (let j = 0; j < n; j++) if (consensus[j] !== 0) anyConsensus = true;
     const liquid = p.liquidAlphaEnabled && anyConsensus;
     const low = u16p(p.alphaLow);
     const high = u16p(p.alphaHigh);
+    const cf = ratio === 1 ? 1 : 0;
+    // The WebAssembly pass first; when it declines (an unsorted bonds row, a value beyond the fast grid range) the
+    // JavaScript one, then the general kernels.
+    let inWasm = false;
+    if (fused) {
+      k.loadBonds(input.bonds);
+      const steep = gdiv(p.alphaSigmoidSteepness, -100);
+      const atZero = liquid ? alphaOf(0, steep, low, high) : 0;
+      inWasm = k.yuma3Pass(exact, lastTempo, cf, liquid, alpha, low, high, steep, atZero) === 0;
+    }
+    const ema = k.ema;
     const pass = {
       n,
       bonds: input.bonds,
@@ -148,36 +169,37 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
       reg,
       consensus,
       activeStake,
-      clippedForBonds: ratio === 1 ? 1 : 0,
+      clippedForBonds: cf,
       liquid,
       alpha,
       low,
       high,
       steepness: p.alphaSigmoidSteepness,
     };
-    if (!(fused && yuma3Pass(pass, weights, trust, incentive, ema, sums))) {
-      const forBonds = weightsForBonds(ratio, n);
+    if (!inWasm && !(fused && yuma3Pass(pass, weights, trust, incentive, ema, sums))) {
+      const forBonds = weightsForBonds(k, ratio, n);
       loadBonds(input, lastTempo, reg, true, oldBonds);
       if (liquid) matEmaLiquid(forBonds, oldBonds, n, consensus, low, high, p.alphaSigmoidSteepness, ema);
       else matEma(forBonds, oldBonds, n, alpha, ema);
       colSums(ema, n, sums);
     }
     normalize(incentive, n);
-    bonds = yuma3DividendsAndStore(ema, n, sums, incentive, activeStake, newPermits, dividends);
+    bonds = inWasm ? wasmDividends(k, exact, newPermits) : null;
+    bonds ??= yuma3DividendsAndStore(ema, n, sums, incentive, activeStake, newPermits, dividends);
   } else {
     if (fused && loadRawBonds(input, lastTempo, reg, oldBonds, sumsOld)) {
       clipDelta(weights, n, consensus, activeStake, ratio === 1, trust, incentive, delta, sumsDelta);
-      emaMerge(delta, sumsDelta, oldBonds, sumsOld, n, alpha, ema, sums, colMax);
+      emaMerge(delta, sumsDelta, oldBonds, sumsOld, n, alpha, yumaEma, sums, colMax);
       normalize(incentive, n);
-      bonds = normalizeStoreEma(ema, n, sums, colMax, incentive, newPermits, dividends);
+      bonds = normalizeStoreEma(yumaEma, n, sums, colMax, incentive, newPermits, dividends);
     } else {
-      const forBonds = weightsForBonds(ratio, n);
+      const forBonds = weightsForBonds(k, ratio, n);
       normalize(incentive, n);
       loadBonds(input, lastTempo, reg, false, oldBonds);
-      yumaBonds(forBonds, oldBonds, n, activeStake, alpha, delta, ema, sums);
-      matmulTranspose(ema, n, incentive, dividends);
-      colMaxima(ema, n, colMax);
-      bonds = storeBonds(ema, n, newPermits, colMax);
+      yumaBonds(forBonds, oldBonds, n, activeStake, alpha, delta, yumaEma, sums);
+      matmulTranspose(yumaEma, n, incentive, dividends);
+      colMaxima(yumaEma, n, colMax);
+      bonds = storeBonds(yumaEma, n, newPermits, colMax);
     }
     normalize(dividends, n);
   }

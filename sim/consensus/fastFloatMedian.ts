@@ -1,6 +1,6 @@
 import { growF64, growI32 } from './fastFloatBuffers.ts';
 import { gdiv } from './grid.ts';
-import { wasmConsensus, wasmScoreMatrix } from './wasmMedian.ts';
+import { wasmConsensus } from './wasmKernel.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
 
@@ -42,12 +42,6 @@ export class Voters {
   }
 }
 
-/**
- * The column-major score matrix (column j at j·nv), zeroed; the weights loader scatters the voters' rows into it.
- * It lives in the WebAssembly median's memory (wasmMedian.ts), so the median reads it where it was written.
- */
-export const scoreMatrix = (n: number, nv: number): Float64Array => wasmScoreMatrix(n, nv);
-
 let lists = new Float64Array(0);
 
 /**
@@ -60,8 +54,8 @@ let lists = new Float64Array(0);
  * (The stake sums are of grid values below 1, exact in any order, so the result is a function of the column's
  * (score, stake) multiset alone: the smallest score s with stake(score ≤ s) > minority, else the largest score. A
  * median-of-3 pivot would give the same results ~20% faster; the chain's pivot rule is kept.) Columns of 16+ voters
- * are first narrowed to one histogram bucket (narrowedMedian). This runs in WebAssembly (wasmMedian.ts, built from
- * assembly/median.ts); `consensusColumnsJs` is the same code in JavaScript, its reference.
+ * are first narrowed to one histogram bucket (narrowedMedian). The epoch runs it in WebAssembly (wasmKernel.ts, built
+ * from assembly/median.ts); `consensusColumnsJs` is the same code in JavaScript, its reference.
  */
 export function consensusColumns(sc: Float64Array, n: number, v: Voters, kappa: number, out: Float64Array): void {
   if (v.count === 0) out.fill(0, 0, n);

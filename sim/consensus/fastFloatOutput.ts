@@ -104,6 +104,28 @@ export const storedRow = (buf: Uint16Array, size: number, at: number, len: numbe
   vals: buf.subarray(size + at, size + at + len),
 });
 
+/** The stored rows of a storage buffer filled row by row (rows of uids with a new permit; the others empty). */
+export function storedRows(
+  buf: Uint16Array,
+  size: number,
+  start: Int32Array,
+  n: number,
+  newPermits: Uint8Array,
+): SparseRowU16[] {
+  const rows: SparseRowU16[] = [];
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if (!newPermits[i]) {
+      rows.push(EMPTY_ROW);
+      continue;
+    }
+    const len = start[i + 1]! - start[i]!;
+    rows.push(storedRow(buf, size, at, len));
+    at += len;
+  }
+  return rows;
+}
+
 /**
  * The bonds storage after the sparse epoch: rows of uids with a new permit as (col, floor(x·65535)), with the
  * values first divided by their column's maximum when `colMax` is given (original Yuma's col-max upscale); every

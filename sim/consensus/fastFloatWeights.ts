@@ -5,6 +5,16 @@ import type { EpochInput } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
 
+/** How many weights entries `loadWeights` may keep: the lengths of the rows of uids with a permit. */
+export function weightsEntries(input: EpochInput, permits: Uint8Array): number {
+  let cap = 0;
+  for (let i = 0; i < input.n; i++) {
+    const r = input.weights[i];
+    if (permits[i] && r) cap += r.cols.length;
+  }
+  return cap;
+}
+
 /**
  * weights.ts `epochWeights` into `w`: rows of uids without a (previous) permit empty, entries j >= n dropped, the
  * diagonal dropped except the owner's, weights set before the target's registration dropped, commit-reveal's mask,
@@ -23,12 +33,7 @@ export function loadWeights(
 ): boolean {
   const n = input.n;
   const rows = input.weights;
-  let cap = 0;
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    if (permits[i] && r) cap += r.cols.length;
-  }
-  w.reserve(n, cap);
+  w.reserve(n, weightsEntries(input, permits));
   const { start, col, val } = w;
   const commit = input.params.commitRevealEnabled ? input.commitBlocks : undefined;
   const lastUpdate = input.lastUpdate;

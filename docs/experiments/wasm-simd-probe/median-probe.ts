@@ -1,5 +1,5 @@
 // The consensus median of a 64 × 256 subnet in JavaScript (consensusColumnsJs) and in the kernel's WebAssembly
-// (sim/consensus/assembly/median.wasm, called directly): checks identical results, then times both interleaved
+// (sim/consensus/assembly/kernel.wasm, called directly): checks identical results, then times both interleaved
 // (minimum of batches of 20). Run from the project root: node --import tsx docs/experiments/wasm-simd-probe/median-probe.ts
 import { readFileSync } from 'node:fs';
 import seedrandom from 'seedrandom';
@@ -13,7 +13,7 @@ const q = Array.from({ length: n }, () => rng());
 const sc = new Float64Array(n * nv);
 for (let j = 0; j < n; j++) for (let k = 0; k < nv; k++) sc[j * nv + k] = Math.floor(Math.max(0, q[j]! + (rng() - 0.5) * 0.2) / 128 * 2 ** 32) / 2 ** 32;
 const kappa = 32767 / 65535;
-const { instance } = await WebAssembly.instantiate(readFileSync(new URL('../../../sim/consensus/assembly/median.wasm', import.meta.url)), { env: { abort: () => { throw new Error('abort'); } } });
+const { instance } = await WebAssembly.instantiate(readFileSync(new URL('../../../sim/consensus/assembly/kernel.wasm', import.meta.url)), { env: { abort: () => { throw new Error('abort'); } } });
 const ex = instance.exports as any;
 ex.memory.grow(8); // the module starts with one page
 const mem = new Float64Array(ex.memory.buffer);

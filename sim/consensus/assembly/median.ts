@@ -1,7 +1,7 @@
 // The consensus median of fastFloatMedian.ts (consensusColumns: columnMedian, narrowedMedian, selectPairs) in
-// AssemblyScript, compiled to median.wasm by `npm run build:wasm` (the .wasm is committed; a test rebuilds it and
+// AssemblyScript, compiled into kernel.wasm by `npm run build:wasm` (the .wasm is committed; a test rebuilds it and
 // compares). Same operations in the same order as the JavaScript, so the same doubles come out (also tested).
-// Memory regions are byte offsets chosen by the caller (wasmMedian.ts); offsets inside them count doubles.
+// Memory regions are byte offsets chosen by the caller (wasmKernel.ts); offsets inside them count doubles.
 const BUCKETS: i32 = 32;
 const SMALL: i32 = 8;
 

@@ -1,0 +1,58 @@
+// grid.ts of the kernel (sim/consensus/grid.ts) in AssemblyScript: the same operations in the same order, so the
+// same doubles. Float mode floors a·b·2^32 and truncates a/b·2^32; exact mode corrects the last rounding with
+// Dekker's two-product. Where the JavaScript falls back to bigint (|result·2^32| ≥ 2^52, never met in an epoch),
+// this sets `outOfRange` and returns 0: the caller then runs the JavaScript pass instead.
+const G: f64 = 4294967296.0;
+const LIMIT: f64 = 4503599627370496.0; // 2^52
+const SPLIT: f64 = 134217729.0; // 2^27 + 1
+
+export let exact: bool = false;
+export let outOfRange: bool = false;
+
+export function setGrid(on: bool): void { exact = on; outOfRange = false; }
+
+@inline function productError(a: f64, b: f64, p: f64): f64 {
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+@inline function mulExact(a: f64, b: f64): f64 {
+  const p = a * b;
+  const q = p * G;
+  if (!(q < LIMIT && q > -LIMIT)) { outOfRange = true; return 0; }
+  const f = Math.floor(q);
+  if (f != q) return f / G;
+  return (productError(a, b, p) < 0 ? f - 1 : f) / G;
+}
+
+@inline function divExact(a: f64, b: f64): f64 {
+  const q = (a / b) * G;
+  if (!(q < LIMIT && q > -LIMIT)) { outOfRange = true; return 0; }
+  const t = Math.trunc(q);
+  if (t != q || t == 0) return t / G;
+  const c = t / G;
+  const hi = c * b;
+  const lo = productError(c, b, hi);
+  const d = a - hi;
+  const s: i32 = d > lo ? 1 : d < lo ? -1 : 0;
+  const towardZero = s != 0 && (b > 0 ? s : -s) != (t > 0 ? 1 : -1);
+  return towardZero ? (t > 0 ? t - 1 : t + 1) / G : c;
+}
+
+@inline export function gmul(a: f64, b: f64): f64 {
+  return exact ? mulExact(a, b) : Math.floor(a * b * 4294967296.0) / 4294967296.0;
+}
+
+@inline export function gdiv(a: f64, b: f64): f64 {
+  return exact ? divExact(a, b) : Math.trunc((a / b) * 4294967296.0) / 4294967296.0;
+}
+
+/** v/65535 for a u16 v, as grid.ts `u16p` (its exact table holds divExact(v, 65535)). */
+@inline export function u16p(v: u32): f64 {
+  return exact ? divExact(<f64>v, 65535.0) : <f64>v / 65535.0;
+}

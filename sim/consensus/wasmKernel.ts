@@ -1,0 +1,301 @@
+import { readFileSync } from 'node:fs';
+import { Csr } from './fastFloatBuffers.ts';
+import { alphaOf } from './fastFloatLiquid.ts';
+
+/**
+ * The epoch kernel's WebAssembly (assembly/*.ts → assembly/kernel.wasm, `npm run build:wasm`): the consensus median
+ * and the fused Yuma3 passes, the same operations as their JavaScript twins (fastFloatMedian.ts, fastFloatYuma3.ts,
+ * fastFloatDividends.ts) in the same order, so the same doubles (tested).
+ *
+ * One memory holds what these passes read and write: an epoch lays it out once (`kernelMemory`, growing the memory
+ * when a subnet needs more), and the JavaScript kernel works on views of it — the weights loader writes the weights
+ * and the score matrix where the WebAssembly reads them, and the per-uid vectors the passes share (consensus,
+ * trust, ranks, column sums, dividends) live there. Views are only valid until the next `kernelMemory` call (a
+ * grown memory detaches them, and a new layout moves the regions), so none outlives the epoch that took it.
+ */
+/** The part of the WebAssembly API used here (Node 20's type definitions do not declare it). */
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Exports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  setGrid(exact: number): void;
+  consensus(
+    sc: number,
+    n: number,
+    nv: number,
+    stake: number,
+    stakeSum: number,
+    minority: number,
+    out: number,
+    h: number,
+    bucketOf: number,
+    bucketStake: number,
+  ): void;
+  yuma3Pass(...args: number[]): number;
+  yuma3Dividends(...args: number[]): number;
+}
+
+const PAGE = 65536;
+
+const bytes = readFileSync(new URL('./assembly/kernel.wasm', import.meta.url));
+const wasm = new Instance(new Module(bytes), {
+  env: {
+    abort: () => {
+      throw new Error('kernel.wasm aborted');
+    },
+    alphaOf,
+  },
+}).exports as unknown as Exports;
+
+/** Byte offsets of regions laid out one after the other, each rounded up to 8 bytes. */
+class Layout {
+  end = 0;
+  take(bytes: number): number {
+    const at = this.end;
+    this.end += Math.ceil(bytes / 8) * 8;
+    return at;
+  }
+}
+
+/**
+ * One epoch's regions of the kernel memory, for n uids, nv voters, up to `weightsCap` weights entries, `bondsCap`
+ * stored bonds entries and `emaCap` EMA bonds entries. Float regions first, then int32, then 16- and 8-bit ones.
+ */
+export class KernelMemory {
+  readonly n: number;
+  readonly nv: number;
+  private readonly at: {
+    readonly scores: number;
+    readonly stake: number;
+    readonly h: number;
+    readonly bucketOf: number;
+    readonly bucketStake: number;
+    readonly consensus: number;
+    readonly activeStake: number;
+    readonly reg: number;
+    readonly trust: number;
+    readonly ranks: number;
+    readonly colSum: number;
+    readonly dividends: number;
+    readonly wVal: number;
+    readonly eVal: number;
+    readonly wStart: number;
+    readonly wCol: number;
+    readonly eStart: number;
+    readonly eCol: number;
+    readonly bStart: number;
+    readonly bCol: number;
+    readonly bVal: number;
+    readonly store: number;
+    readonly keep: number;
+    readonly permits: number;
+  };
+  /** The column-major score matrix of the median (column j at j·nv), zeroed. */
+  readonly scores: Float64Array;
+  readonly consensus: Float64Array;
+  readonly activeStake: Float64Array;
+  readonly reg: Float64Array;
+  readonly trust: Float64Array;
+  /** Ranks, then incentive. */
+  readonly ranks: Float64Array;
+  readonly colSum: Float64Array;
+  readonly dividends: Float64Array;
+  readonly newPermits: Uint8Array;
+  /** The epoch's weights and EMA bonds (CSR views: `reserve` within the caps keeps them in place). */
+  readonly weights = new Csr();
+  readonly ema = new Csr();
+  private readonly bStart: Int32Array;
+  private readonly bCol: Uint16Array;
+  private readonly bVal: Uint16Array;
+  private readonly emaCap: number;
+
+  constructor(n: number, nv: number, weightsCap: number, bondsCap: number, emaCap: number) {
+    this.n = n;
+    this.nv = nv;
+    this.emaCap = emaCap;
+    const l = new Layout();
+    const f64 = (count: number): number => l.take(8 * count);
+    this.at = {
+      scores: f64(n * nv),
+      stake: f64(nv),
+      h: f64(6 * nv + 2),
+      bucketOf: l.take(4 * nv),
+      bucketStake: f64(32),
+      consensus: f64(n),
+      activeStake: f64(n),
+      reg: f64(n),
+      trust: f64(n),
+      ranks: f64(n),
+      colSum: f64(n),
+      dividends: f64(n),
+      wVal: f64(weightsCap),
+      eVal: f64(emaCap),
+      wStart: l.take(4 * (n + 1)),
+      wCol: l.take(4 * weightsCap),
+      eStart: l.take(4 * (n + 1)),
+      eCol: l.take(4 * emaCap),
+      bStart: l.take(4 * (n + 1)),
+      bCol: l.take(2 * bondsCap),
+      bVal: l.take(2 * bondsCap),
+      store: l.take(4 * emaCap),
+      keep: l.take(n),
+      permits: l.take(n),
+    };
+    const have = wasm.memory.buffer.byteLength;
+    if (l.end > have) wasm.memory.grow(Math.ceil((l.end - have) / PAGE));
+    const buffer = wasm.memory.buffer;
+    const at = this.at;
+    const f = (offset: number, length: number): Float64Array<ArrayBuffer> => new Float64Array(buffer, offset, length);
+    const i = (offset: number, length: number): Int32Array<ArrayBuffer> => new Int32Array(buffer, offset, length);
+    this.scores = f(at.scores, n * nv);
+    this.scores.fill(0);
+    this.consensus = f(at.consensus, n);
+    this.activeStake = f(at.activeStake, n);
+    this.reg = f(at.reg, n);
+    this.trust = f(at.trust, n);
+    this.ranks = f(at.ranks, n);
+    this.colSum = f(at.colSum, n);
+    this.dividends = f(at.dividends, n);
+    this.newPermits = new Uint8Array(buffer, at.permits, n);
+    this.weights.start = i(at.wStart, n + 1);
+    this.weights.col = i(at.wCol, weightsCap);
+    this.weights.val = f(at.wVal, weightsCap);
+    this.ema.start = i(at.eStart, n + 1);
+    this.ema.col = i(at.eCol, emaCap);
+    this.ema.val = f(at.eVal, emaCap);
+    this.bStart = i(at.bStart, n + 1);
+    this.bCol = new Uint16Array(buffer, at.bCol, bondsCap);
+    this.bVal = new Uint16Array(buffer, at.bVal, bondsCap);
+  }
+
+  /** The consensus median of every column into `consensus` (voters' stakes `stake`, minority = stakeSum − κ). */
+  median(stake: Float64Array, stakeSum: number, minority: number): void {
+    const at = this.at;
+    new Float64Array(wasm.memory.buffer, at.stake, this.nv).set(stake.subarray(0, this.nv));
+    wasm.consensus(
+      at.scores,
+      this.n,
+      this.nv,
+      at.stake,
+      stakeSum,
+      minority,
+      at.consensus,
+      at.h,
+      at.bucketOf,
+      at.bucketStake,
+    );
+  }
+
+  /** Copy the stored bonds rows 0..n-1 in (absent rows are empty); they must fit the `bondsCap` of the layout. */
+  loadBonds(rows: readonly ({ readonly cols: Uint16Array; readonly vals: Uint16Array } | undefined)[]): void {
+    const { bStart, bCol, bVal } = this;
+    let at = 0;
+    for (let r = 0; r < this.n; r++) {
+      bStart[r] = at;
+      const row = rows[r];
+      if (row && row.cols.length > 0) {
+        bCol.set(row.cols, at);
+        bVal.set(row.vals.subarray(0, row.cols.length), at);
+        at += row.cols.length;
+      }
+    }
+    bStart[this.n] = at;
+  }
+
+  /**
+   * fastFloatYuma3.ts `yuma3Pass` on the loaded weights and bonds (the consensus, active stake and registrations
+   * in this memory): 0 done, 1 a kept bonds row is not strictly increasing, 2 a grid operation left the fast range
+   * (in both cases nothing usable is written: run the JavaScript kernels).
+   */
+  yuma3Pass(
+    exact: boolean,
+    lastTempo: number,
+    clippedForBonds: number,
+    liquid: boolean,
+    alpha: number,
+    low: number,
+    high: number,
+    k: number,
+    alphaAtZero: number,
+  ): number {
+    const at = this.at;
+    wasm.setGrid(exact ? 1 : 0);
+    return wasm.yuma3Pass(
+      this.n,
+      at.wStart,
+      at.wCol,
+      at.wVal,
+      at.bStart,
+      at.bCol,
+      at.bVal,
+      lastTempo,
+      at.reg,
+      at.keep,
+      at.consensus,
+      at.activeStake,
+      clippedForBonds,
+      liquid ? 1 : 0,
+      alpha,
+      low,
+      high,
+      k,
+      alphaAtZero,
+      at.trust,
+      at.ranks,
+      at.eStart,
+      at.eCol,
+      at.eVal,
+      at.colSum,
+    );
+  }
+
+  /**
+   * fastFloatDividends.ts `yuma3DividendsAndStore` on the EMA bonds (ranks holding the normalised incentive,
+   * `newPermits` set): dividends into `dividends`, and the stored rows' columns and values, `size` entries each,
+   * copied into `out` (columns first). Returns false when a grid operation left the fast range.
+   */
+  yuma3Dividends(exact: boolean, size: number, out: Uint16Array): boolean {
+    const at = this.at;
+    if (2 * size > 2 * this.emaCap) throw new Error('kernel memory: bonds storage beyond its region');
+    wasm.setGrid(exact ? 1 : 0);
+    const status = wasm.yuma3Dividends(
+      this.n,
+      at.eStart,
+      at.eCol,
+      at.eVal,
+      at.colSum,
+      at.ranks,
+      at.activeStake,
+      at.permits,
+      at.dividends,
+      at.store,
+      size,
+    );
+    if (status !== 0) return false;
+    out.set(new Uint16Array(wasm.memory.buffer, at.store, 2 * size));
+    return true;
+  }
+}
+
+/**
+ * consensusColumns' WebAssembly for a score matrix and output outside a kernel memory (tests, probes): lays one out
+ * for the matrix, copies it in and the result out.
+ */
+export function wasmConsensus(
+  scores: Float64Array,
+  n: number,
+  nv: number,
+  stake: Float64Array,
+  stakeSum: number,
+  minority: number,
+  out: Float64Array,
+): void {
+  const k = new KernelMemory(n, nv, 0, 0, 0);
+  k.scores.set(scores.subarray(0, n * nv));
+  k.median(stake, stakeSum, minority);
+  out.set(k.consensus);
+}
