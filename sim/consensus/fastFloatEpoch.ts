@@ -5,7 +5,7 @@ import { alphaOf, matEmaLiquid } from './fastFloatLiquid.ts';
 import { Voters } from './fastFloatMedian.ts';
 import { colMaxima, emissionShares, storageBuffer, storeBonds, storedRows, toRao, toU16 } from './fastFloatOutput.ts';
 import { normalizeStake, topkNonzero } from './fastFloatStake.ts';
-import { clipTrustRanks, interpolateRows, loadWeights, weightsEntries } from './fastFloatWeights.ts';
+import { clipTrustRanks, interpolateRows, weightsEntries } from './fastFloatWeights.ts';
 import { clipDelta, emaMerge, loadRawBonds, normalizeStoreEma } from './fastFloatYuma.ts';
 import { yuma3Pass } from './fastFloatYuma3.ts';
 import { gdiv, setExactGrid, u16p } from './grid.ts';
@@ -133,7 +133,7 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
   k.reg.set(reg.subarray(0, n));
   const { weights, consensus, trust, colSum: sums, dividends } = k;
   const incentive = k.ranks;
-  const rowsSorted = loadWeights(input, permits, owner, reg, weights, voters, k.scores);
+  const rowsSorted = k.loadWeights(input, permits, owner, voters.pos, exact);
   if (voters.count === 0) consensus.fill(0);
   else k.median(voters.stake, voters.stakeSum, voters.stakeSum - u16p(p.kappa));
 

@@ -1,11 +1,10 @@
 import { type Csr, growF64, growI32, growU8, sortedColumns } from './fastFloatBuffers.ts';
-import type { Voters } from './fastFloatMedian.ts';
-import { gdiv, gmul } from './grid.ts';
+import { gmul } from './grid.ts';
 import type { EpochInput } from './types.ts';
 
 // Kernel loops index arrays within their bounds: `a[i]!` there is a bounds-known read, not a guess.
 
-/** How many weights entries `loadWeights` may keep: the lengths of the rows of uids with a permit. */
+/** How many weights entries the weights loader (assembly/weights.ts) may keep: the lengths of the rows of uids with a permit. */
 export function weightsEntries(input: EpochInput, permits: Uint8Array): number {
   let cap = 0;
   for (let i = 0; i < input.n; i++) {
@@ -13,95 +12,6 @@ export function weightsEntries(input: EpochInput, permits: Uint8Array): number {
     if (permits[i] && r) cap += r.cols.length;
   }
   return cap;
-}
-
-/**
- * weights.ts `epochWeights` into `w`: rows of uids without a (previous) permit empty, entries j >= n dropped, the
- * diagonal dropped except the owner's, weights set before the target's registration dropped, commit-reveal's mask,
- * then each row with a positive sum divided by it (zero entries are kept). `reg` is blockAtRegistration as doubles.
- * The rows of voters are also scattered into the column-major score matrix of the median (later duplicates win, as
- * in `weightedMedianColumns`). Returns whether every row is strictly increasing in its columns.
- */
-export function loadWeights(
-  input: EpochInput,
-  permits: Uint8Array,
-  owner: number,
-  reg: Float64Array,
-  w: Csr,
-  voters: Voters,
-  scores: Float64Array,
-): boolean {
-  const n = input.n;
-  const rows = input.weights;
-  w.reserve(n, weightsEntries(input, permits));
-  const { start, col, val } = w;
-  const commit = input.params.commitRevealEnabled ? input.commitBlocks : undefined;
-  const lastUpdate = input.lastUpdate;
-  const pos = voters.pos;
-  const nv = voters.count;
-  // The newest registration (NaN entries never drop a weight: comparisons with NaN are false).
-  let newest = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < n; j++) if (reg[j]! > newest) newest = reg[j]!;
-  let nnz = 0;
-  let unsorted = 0;
-  for (let i = 0; i < n; i++) {
-    start[i] = nnz;
-    const r = rows[i];
-    if (!permits[i] || !r) continue;
-    const rc = r.cols;
-    const rv = r.vals;
-    const lu = lastUpdate[i]!;
-    const cb = commit ? (commit[i] ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
-    const self = i !== owner ? i : -1;
-    const first = nnz;
-    // u16 values: an int32 sum is exact below 32768 entries; the double sum of integers is exact in any order.
-    let isum = 0;
-    let fsum = 0;
-    const small = rc.length < 32768;
-    let prev = -1;
-    if (lu > newest && cb >= newest && small) {
-      // No registration can drop a weight of this row: only the range and the diagonal.
-      for (let k = 0; k < rc.length; k++) {
-        const j = rc[k]!;
-        if (j >= n || j === self) continue;
-        const v = rv[k]!;
-        col[nnz] = j;
-        val[nnz++] = v;
-        isum = (isum + v) | 0;
-        unsorted |= +(j <= prev);
-        prev = j;
-      }
-    } else {
-      for (let k = 0; k < rc.length; k++) {
-        const j = rc[k]!;
-        if (j >= n || j === self) continue;
-        const rj = reg[j]!;
-        if (lu <= rj || cb < rj) continue;
-        const v = rv[k]!;
-        col[nnz] = j;
-        val[nnz++] = v;
-        if (small) isum = (isum + v) | 0;
-        else fsum += v;
-        unsorted |= +(j <= prev);
-        prev = j;
-      }
-    }
-    const sum = small ? isum : fsum;
-    const p = pos[i]!;
-    if (p >= 0 && sum > 0) {
-      for (let e = first; e < nnz; e++) {
-        const x = gdiv(val[e]!, sum);
-        val[e] = x;
-        scores[col[e]! * nv + p] = x;
-      }
-    } else if (sum > 0) {
-      for (let e = first; e < nnz; e++) val[e] = gdiv(val[e]!, sum);
-    } else if (p >= 0) {
-      for (let e = first; e < nnz; e++) scores[col[e]! * nv + p] = val[e]!;
-    }
-  }
-  start[n] = nnz;
-  return unsorted === 0;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Csr } from './fastFloatBuffers.ts';
 import { alphaOf } from './fastFloatLiquid.ts';
+import type { EpochInput, SparseMatrixU16 } from './types.ts';
 
 /**
  * The epoch kernel's WebAssembly (assembly/*.ts → assembly/kernel.wasm, `npm run build:wasm`): the consensus median
@@ -35,7 +36,11 @@ interface Exports {
     bucketOf: number,
     bucketStake: number,
   ): void;
+  loadWeights(...args: number[]): number;
   yuma3Pass(...args: number[]): number;
+  gridMul(a: number, b: number): number;
+  gridDiv(a: number, b: number): number;
+  gridU16(v: number): number;
   yuma3Dividends(...args: number[]): number;
 }
 
@@ -81,18 +86,25 @@ export class KernelMemory {
     readonly ranks: number;
     readonly colSum: number;
     readonly dividends: number;
+    readonly lastUpdate: number;
+    readonly commit: number;
     readonly wVal: number;
     readonly eVal: number;
     readonly wStart: number;
     readonly wCol: number;
     readonly eStart: number;
     readonly eCol: number;
+    readonly pos: number;
+    readonly rStart: number;
+    readonly rCol: number;
+    readonly rVal: number;
     readonly bStart: number;
     readonly bCol: number;
     readonly bVal: number;
     readonly store: number;
     readonly keep: number;
     readonly permits: number;
+    readonly newPermits: number;
   };
   /** The column-major score matrix of the median (column j at j·nv), zeroed. */
   readonly scores: Float64Array;
@@ -111,6 +123,9 @@ export class KernelMemory {
   private readonly bStart: Int32Array;
   private readonly bCol: Uint16Array;
   private readonly bVal: Uint16Array;
+  private readonly rStart: Int32Array;
+  private readonly rCol: Uint16Array;
+  private readonly rVal: Uint16Array;
   private readonly emaCap: number;
 
   constructor(n: number, nv: number, weightsCap: number, bondsCap: number, emaCap: number) {
@@ -132,18 +147,25 @@ export class KernelMemory {
       ranks: f64(n),
       colSum: f64(n),
       dividends: f64(n),
+      lastUpdate: f64(n),
+      commit: f64(n),
       wVal: f64(weightsCap),
       eVal: f64(emaCap),
       wStart: l.take(4 * (n + 1)),
       wCol: l.take(4 * weightsCap),
       eStart: l.take(4 * (n + 1)),
       eCol: l.take(4 * emaCap),
+      pos: l.take(4 * n),
+      rStart: l.take(4 * (n + 1)),
+      rCol: l.take(2 * weightsCap),
+      rVal: l.take(2 * weightsCap),
       bStart: l.take(4 * (n + 1)),
       bCol: l.take(2 * bondsCap),
       bVal: l.take(2 * bondsCap),
       store: l.take(4 * emaCap),
       keep: l.take(n),
       permits: l.take(n),
+      newPermits: l.take(n),
     };
     const have = wasm.memory.buffer.byteLength;
     if (l.end > have) wasm.memory.grow(Math.ceil((l.end - have) / PAGE));
@@ -160,13 +182,16 @@ export class KernelMemory {
     this.ranks = f(at.ranks, n);
     this.colSum = f(at.colSum, n);
     this.dividends = f(at.dividends, n);
-    this.newPermits = new Uint8Array(buffer, at.permits, n);
+    this.newPermits = new Uint8Array(buffer, at.newPermits, n);
     this.weights.start = i(at.wStart, n + 1);
     this.weights.col = i(at.wCol, weightsCap);
     this.weights.val = f(at.wVal, weightsCap);
     this.ema.start = i(at.eStart, n + 1);
     this.ema.col = i(at.eCol, emaCap);
     this.ema.val = f(at.eVal, emaCap);
+    this.rStart = i(at.rStart, n + 1);
+    this.rCol = new Uint16Array(buffer, at.rCol, weightsCap);
+    this.rVal = new Uint16Array(buffer, at.rVal, weightsCap);
     this.bStart = i(at.bStart, n + 1);
     this.bCol = new Uint16Array(buffer, at.bCol, bondsCap);
     this.bVal = new Uint16Array(buffer, at.bVal, bondsCap);
@@ -191,19 +216,49 @@ export class KernelMemory {
   }
 
   /** Copy the stored bonds rows 0..n-1 in (absent rows are empty); they must fit the `bondsCap` of the layout. */
-  loadBonds(rows: readonly ({ readonly cols: Uint16Array; readonly vals: Uint16Array } | undefined)[]): void {
-    const { bStart, bCol, bVal } = this;
-    let at = 0;
-    for (let r = 0; r < this.n; r++) {
-      bStart[r] = at;
-      const row = rows[r];
-      if (row && row.cols.length > 0) {
-        bCol.set(row.cols, at);
-        bVal.set(row.vals.subarray(0, row.cols.length), at);
-        at += row.cols.length;
-      }
+  loadBonds(rows: SparseMatrixU16): void {
+    copyRows(rows, this.n, null, this.bStart, this.bCol, this.bVal);
+  }
+
+  /**
+   * fastFloatWeights.ts's `epochWeights` into `weights` and the score matrix: rows of uids with a permit
+   * (`permits`; they must fit the `weightsCap` of the layout), `pos` the voter index of each uid or -1. Returns
+   * whether every row is strictly increasing in its columns.
+   */
+  loadWeights(input: EpochInput, permits: Uint8Array, owner: number, pos: Int32Array, exact: boolean): boolean {
+    const n = this.n;
+    const at = this.at;
+    const buffer = wasm.memory.buffer;
+    copyRows(input.weights, n, permits, this.rStart, this.rCol, this.rVal);
+    new Uint8Array(buffer, at.permits, n).set(permits.subarray(0, n));
+    new Int32Array(buffer, at.pos, n).set(pos.subarray(0, n));
+    const lastUpdate = new Float64Array(buffer, at.lastUpdate, n);
+    const commit = new Float64Array(buffer, at.commit, n);
+    const commitBlocks = input.params.commitRevealEnabled ? input.commitBlocks : undefined;
+    for (let i = 0; i < n; i++) {
+      lastUpdate[i] = input.lastUpdate[i]!;
+      commit[i] = commitBlocks ? (commitBlocks[i] ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
     }
-    bStart[this.n] = at;
+    wasm.setGrid(exact ? 1 : 0);
+    const status = wasm.loadWeights(
+      n,
+      at.rStart,
+      at.rCol,
+      at.rVal,
+      at.permits,
+      at.lastUpdate,
+      at.commit,
+      at.reg,
+      owner,
+      at.pos,
+      this.nv,
+      at.wStart,
+      at.wCol,
+      at.wVal,
+      at.scores,
+    );
+    if (status === 2) throw new Error('kernel.wasm: a weights quotient beyond the grid range');
+    return status === 0;
   }
 
   /**
@@ -270,7 +325,7 @@ export class KernelMemory {
       at.colSum,
       at.ranks,
       at.activeStake,
-      at.permits,
+      at.newPermits,
       at.dividends,
       at.store,
       size,
@@ -280,6 +335,44 @@ export class KernelMemory {
     return true;
   }
 }
+
+/** Rows 0..n-1 of a sparse u16 matrix as CSR (rows not in `include`, when given, and absent rows empty). */
+function copyRows(
+  rows: SparseMatrixU16,
+  n: number,
+  include: Uint8Array | null,
+  start: Int32Array,
+  cols: Uint16Array,
+  vals: Uint16Array,
+): void {
+  let at = 0;
+  for (let r = 0; r < n; r++) {
+    start[r] = at;
+    const row = rows[r];
+    if (row && row.cols.length > 0 && (include === null || include[r])) {
+      cols.set(row.cols, at);
+      vals.set(row.vals.subarray(0, row.cols.length), at);
+      at += row.cols.length;
+    }
+  }
+  start[n] = at;
+}
+
+/** The WebAssembly's grid operations (assembly/grid.ts), for tests against grid.ts. */
+export const wasmGrid = {
+  mul(a: number, b: number, exact: boolean): number {
+    wasm.setGrid(exact ? 1 : 0);
+    return wasm.gridMul(a, b);
+  },
+  div(a: number, b: number, exact: boolean): number {
+    wasm.setGrid(exact ? 1 : 0);
+    return wasm.gridDiv(a, b);
+  },
+  u16(v: number, exact: boolean): number {
+    wasm.setGrid(exact ? 1 : 0);
+    return wasm.gridU16(v);
+  },
+};
 
 /**
  * consensusColumns' WebAssembly for a score matrix and output outside a kernel memory (tests, probes): lays one out

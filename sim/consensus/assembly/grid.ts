@@ -56,3 +56,8 @@ export function setGrid(on: bool): void { exact = on; outOfRange = false; }
 @inline export function u16p(v: u32): f64 {
   return exact ? divExact(<f64>v, 65535.0) : <f64>v / 65535.0;
 }
+
+// For tests (the JavaScript grid.ts is their reference).
+export function gridMul(a: f64, b: f64): f64 { return gmul(a, b); }
+export function gridDiv(a: f64, b: f64): f64 { return gdiv(a, b); }
+export function gridU16(v: u32): f64 { return u16p(v); }
