@@ -27,6 +27,22 @@ describe('the WebAssembly grid operations', () => {
     );
   });
 
+  it('multiply two lanes at once (SIMD) as the scalar product, each lane on its own', () => {
+    fc.assert(
+      fc.property(gridValue, gridValue, gridValue, gridValue, (a0, a1, b0, b1) => {
+        fc.pre(Math.abs(a0 * b0) < 2 ** 20 && Math.abs(a1 * b1) < 2 ** 20);
+        const [e0, e1] = wasmGrid.mul2(a0, a1, b0, b1, true);
+        expect(toRaw(e0)).toBe(fixedArith.mul(toRaw(a0), toRaw(b0)));
+        expect(toRaw(e1)).toBe(fixedArith.mul(toRaw(a1), toRaw(b1)));
+        expect(wasmGrid.mul2(a0, a1, b0, b1, false)).toEqual([
+          Math.floor(a0 * b0 * G) / G,
+          Math.floor(a1 * b1 * G) / G,
+        ]);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('divide as I32F32 safe_div (exact) and as trunc(a/b·2^32)/2^32 (float)', () => {
     fc.assert(
       fc.property(gridValue, gridValue, (a, b) => {

@@ -39,6 +39,7 @@ interface Exports {
   loadWeights(...args: number[]): number;
   yuma3Pass(...args: number[]): number;
   gridMul(a: number, b: number): number;
+  gridMul2(a0: number, a1: number, b0: number, b1: number, out: number): void;
   gridDiv(a: number, b: number): number;
   gridU16(v: number): number;
   yuma3Dividends(...args: number[]): number;
@@ -69,6 +70,8 @@ class Layout {
 /**
  * One epoch's regions of the kernel memory, for n uids, nv voters, up to `weightsCap` weights entries, `bondsCap`
  * stored bonds entries and `emaCap` EMA bonds entries. Float regions first, then int32, then 16- and 8-bit ones.
+ * The Yuma3 pass works two columns at a time and packs its rows without a branch: consensus, ranks and column sums
+ * have a padding double past n, the EMA bonds one entry past the cap, and `rows` is its dense scratch.
  */
 export class KernelMemory {
   readonly n: number;
@@ -85,6 +88,7 @@ export class KernelMemory {
     readonly trust: number;
     readonly ranks: number;
     readonly colSum: number;
+    readonly rows: number;
     readonly dividends: number;
     readonly lastUpdate: number;
     readonly commit: number;
@@ -140,21 +144,22 @@ export class KernelMemory {
       h: f64(6 * nv + 2),
       bucketOf: l.take(4 * nv),
       bucketStake: f64(32),
-      consensus: f64(n),
+      consensus: f64(n + 1),
       activeStake: f64(n),
       reg: f64(n),
       trust: f64(n),
-      ranks: f64(n),
-      colSum: f64(n),
+      ranks: f64(n + 1),
+      colSum: f64(n + 1),
+      rows: f64(4 * (n + (n & 1))),
       dividends: f64(n),
       lastUpdate: f64(n),
       commit: f64(n),
       wVal: f64(weightsCap),
-      eVal: f64(emaCap),
+      eVal: f64(emaCap + 1),
       wStart: l.take(4 * (n + 1)),
       wCol: l.take(4 * weightsCap),
       eStart: l.take(4 * (n + 1)),
-      eCol: l.take(4 * emaCap),
+      eCol: l.take(4 * (emaCap + 1)),
       pos: l.take(4 * n),
       rStart: l.take(4 * (n + 1)),
       rCol: l.take(2 * weightsCap),
@@ -305,6 +310,7 @@ export class KernelMemory {
       at.eCol,
       at.eVal,
       at.colSum,
+      at.rows,
     );
   }
 
@@ -363,6 +369,14 @@ export const wasmGrid = {
   mul(a: number, b: number, exact: boolean): number {
     wasm.setGrid(exact ? 1 : 0);
     return wasm.gridMul(a, b);
+  },
+  /** The two-lane (SIMD) product: [a0·b0, a1·b1]. */
+  mul2(a0: number, a1: number, b0: number, b1: number, exact: boolean): [number, number] {
+    wasm.setGrid(exact ? 1 : 0);
+    if (wasm.memory.buffer.byteLength < 16) wasm.memory.grow(1);
+    wasm.gridMul2(a0, a1, b0, b1, 0);
+    const lanes = new Float64Array(wasm.memory.buffer, 0, 2);
+    return [lanes[0]!, lanes[1]!];
   },
   div(a: number, b: number, exact: boolean): number {
     wasm.setGrid(exact ? 1 : 0);

@@ -52,6 +52,37 @@ export function setGrid(on: bool): void { exact = on; outOfRange = false; }
   return exact ? divExact(a, b) : Math.trunc((a / b) * 4294967296.0) / 4294967296.0;
 }
 
+const ONE2: v128 = f64x2(1.0, 1.0);
+const ZERO2: v128 = f64x2(0.0, 0.0);
+const G2: v128 = f64x2(4294967296.0, 4294967296.0);
+const INV_G2: v128 = f64x2(2.3283064365386963e-10, 2.3283064365386963e-10); // 2^-32: f·2^-32 = f/2^32 exactly
+const LIMIT2: v128 = f64x2(4503599627370496.0, 4503599627370496.0);
+const NEG_LIMIT2: v128 = f64x2(-4503599627370496.0, -4503599627370496.0);
+const SPLIT2: v128 = f64x2(134217729.0, 134217729.0);
+
+/** gmul on both lanes: the same floor (and in exact mode the same correction) as the scalar one, lane by lane. */
+@inline export function gmul2(a: v128, b: v128): v128 {
+  const p = f64x2.mul(a, b);
+  const q = f64x2.mul(p, G2);
+  let f = f64x2.floor(q);
+  if (exact) {
+    if (v128.any_true(v128.not(v128.and(f64x2.lt(q, LIMIT2), f64x2.gt(q, NEG_LIMIT2))))) outOfRange = true;
+    let t = f64x2.mul(SPLIT2, a);
+    const ah = f64x2.sub(t, f64x2.sub(t, a));
+    const al = f64x2.sub(a, ah);
+    t = f64x2.mul(SPLIT2, b);
+    const bh = f64x2.sub(t, f64x2.sub(t, b));
+    const bl = f64x2.sub(b, bh);
+    const err = f64x2.add(
+      f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(ah, bh), p), f64x2.mul(ah, bl)), f64x2.mul(al, bh)),
+      f64x2.mul(al, bl),
+    );
+    const down = v128.and(f64x2.eq(f, q), f64x2.lt(err, ZERO2));
+    f = f64x2.sub(f, v128.and(down, ONE2));
+  }
+  return f64x2.mul(f, INV_G2);
+}
+
 /** v/65535 for a u16 v, as grid.ts `u16p` (its exact table holds divExact(v, 65535)). */
 @inline export function u16p(v: u32): f64 {
   return exact ? divExact(<f64>v, 65535.0) : <f64>v / 65535.0;
@@ -61,3 +92,7 @@ export function setGrid(on: bool): void { exact = on; outOfRange = false; }
 export function gridMul(a: f64, b: f64): f64 { return gmul(a, b); }
 export function gridDiv(a: f64, b: f64): f64 { return gdiv(a, b); }
 export function gridU16(v: u32): f64 { return u16p(v); }
+/** gmul2 of (a0, a1)·(b0, b1), the lanes stored at `out` (two doubles). */
+export function gridMul2(a0: f64, a1: f64, b0: f64, b1: f64, out: usize): void {
+  v128.store(out, gmul2(f64x2.replace_lane(f64x2.splat(a0), 1, a1), f64x2.replace_lane(f64x2.splat(b0), 1, b1)));
+}

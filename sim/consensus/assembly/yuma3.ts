@@ -2,7 +2,7 @@
 // AssemblyScript: the same operations in the same order as the JavaScript, so the same doubles (tested). Matrices
 // are CSR regions of the module's memory (row starts i32, columns i32, values f64; the stored bonds as u16 columns
 // and values); every argument named as an array is a byte offset chosen by the caller (wasmKernel.ts).
-import { gdiv, gmul, outOfRange, u16p } from './grid';
+import { gdiv, gmul, gmul2, outOfRange, u16p } from './grid';
 
 @external("env", "alphaOf") declare function alphaOf(combined: f64, k: f64, low: f64, high: f64): f64;
 
@@ -26,20 +26,144 @@ const END: i32 = 0x7fffffff;
   return p;
 }
 
-/** Returns 0, 1 when a kept bonds row is not strictly increasing, 2 when a grid operation left the fast range. */
+// State of the dense row kernel, shared with yuma3Pass.
+let lastCombined = 0.0;
+let lastAlpha = 0.0;
+let rowUnsorted = 0;
+let rowTrust = 0.0;
+
+/** The EMA rate for a `combined` argument: alpha at 0 for 0, else alphaOf (its last argument's value reused). */
+@inline function rateOf(combined: f64, k: f64, low: f64, high: f64, alphaAtZero: f64): f64 {
+  if (combined == 0) return alphaAtZero;
+  if (combined != lastCombined) {
+    lastCombined = combined;
+    lastAlpha = alphaOf(combined, k, low, high);
+  }
+  return lastAlpha;
+}
+
+/**
+ * Row i of yuma3Pass on dense rows, two columns at a time (f64x2): the weights row and the kept bonds of the row are
+ * scattered into zeroed scratch rows (values and presence flags: W, PW, B, PB, each `np` doubles), every column then
+ * gets the sparse loop's arithmetic with absent entries contributing nothing (a flag of 0 multiplies them away or
+ * selects 0), and the positive results are packed into the CSR in column order — the sparse loop's order, since
+ * both rows are strictly increasing (bonds: else `rowUnsorted`). Adds to ranks and column sums, sets `rowTrust` (a
+ * sum of grid values below 2^21: exact in any order). Returns the new entry count.
+ */
+function denseRow(
+  n: i32, np: i32, s: i32, e: i32, bs: i32, be: i32, wCol: usize, wVal: usize, bCol: usize, bVal: usize,
+  keep: usize, consensus: usize, scale: f64, cf: i32, liquid: bool, alpha: f64, low: f64, high: f64, k: f64,
+  alphaAtZero: f64, ranks: usize, colSum: usize, eCol: usize, eVal: usize, nnz: i32, rows: usize,
+): i32 {
+  const W = rows;
+  const PW = rows + (<usize>np << 3);
+  const B = rows + (<usize>np << 4);
+  const PB = rows + (<usize>np * 24);
+  memory.fill(rows, 0, <usize>np << 5);
+  for (let q = s; q < e; q++) {
+    const j = i32At(wCol, q);
+    setF64(W, j, f64At(wVal, q));
+    setF64(PW, j, 1);
+  }
+  let prev = -1;
+  for (let p = keptFrom(bCol, be, n, keep, bs); p < be; p = keptFrom(bCol, be, n, keep, p + 1)) {
+    const c = <i32>u16At(bCol, p);
+    rowUnsorted |= <i32>(c <= prev);
+    prev = c;
+    setF64(B, c, u16p(u16At(bVal, p)));
+    setF64(PB, c, 1);
+  }
+  const one = f64x2.splat(1);
+  const zero = f64x2.splat(0);
+  const scaleV = f64x2.splat(scale);
+  const cfV = f64x2.splat(<f64>cf);
+  const alphaV = f64x2.splat(alpha);
+  const restV = f64x2.splat(1 - alpha);
+  const zeroRate = f64x2.splat(alphaAtZero);
+  let tacc = zero;
+  let at = nnz;
+  for (let j = 0; j < np; j += 2) {
+    const o = <usize>j << 3;
+    const th = v128.load(consensus + o);
+    const v = v128.load(W + o);
+    const pw = v128.load(PW + o);
+    const b = v128.load(B + o);
+    const m = v128.and(f64x2.lt(th, v), one);
+    const notPositive = v128.and(v128.not(f64x2.gt(th, zero)), one);
+    const kept = f64x2.sub(one, f64x2.mul(m, notPositive));
+    const x = f64x2.add(f64x2.mul(th, m), f64x2.mul(v, f64x2.sub(one, m)));
+    const keptHere = f64x2.mul(kept, pw);
+    tacc = f64x2.add(tacc, f64x2.mul(x, keptHere));
+    v128.store(ranks + o, f64x2.add(v128.load(ranks + o), f64x2.mul(gmul2(scaleV, x), keptHere)));
+    // A kept weight here (what the sparse loop goes on with), as a lane mask.
+    const withWeight = v128.and(f64x2.ge(kept, cfV), f64x2.ne(pw, zero));
+    const wv = cf == 1 ? x : v;
+    let out: v128;
+    if (liquid) {
+      let combined: v128;
+      if (cf == 1) combined = f64x2.mul(f64x2.sub(b, wv), v128.and(f64x2.lt(wv, b), one));
+      else {
+        const ge = v128.and(f64x2.ge(wv, b), one);
+        const diff = f64x2.add(f64x2.mul(f64x2.sub(wv, th), ge), f64x2.mul(f64x2.sub(b, wv), f64x2.sub(one, ge)));
+        const under = v128.and(f64x2.lt(diff, zero), one);
+        const over = v128.and(f64x2.gt(diff, one), one);
+        combined = f64x2.add(f64x2.mul(diff, f64x2.sub(f64x2.sub(one, under), over)), over);
+      }
+      let rate = zeroRate;
+      if (v128.any_true(v128.and(f64x2.ne(combined, zero), withWeight))) {
+        const r0 = i64x2.extract_lane(withWeight, 0) != 0
+          ? rateOf(f64x2.extract_lane(combined, 0), k, low, high, alphaAtZero) : alphaAtZero;
+        const r1 = i64x2.extract_lane(withWeight, 1) != 0
+          ? rateOf(f64x2.extract_lane(combined, 1), k, low, high, alphaAtZero) : alphaAtZero;
+        rate = f64x2.replace_lane(f64x2.splat(r0), 1, r1);
+      }
+      const inc = gmul2(rate, wv);
+      const total = f64x2.add(gmul2(f64x2.sub(one, rate), b), v128.and(inc, f64x2.gt(inc, zero)));
+      out = v128.and(v128.bitselect(total, one, f64x2.lt(total, one)), withWeight);
+    } else {
+      const decayed = gmul2(restV, b);
+      const withBond = f64x2.ne(v128.load(PB + o), zero);
+      out = v128.bitselect(f64x2.add(gmul2(alphaV, wv), decayed), v128.and(decayed, withBond), withWeight);
+    }
+    const positive = f64x2.gt(out, zero);
+    v128.store(colSum + o, f64x2.add(v128.load(colSum + o), v128.and(out, positive)));
+    // Packed without a branch: both lanes written, the count advanced past the positive ones (the padding lane
+    // is 0; the EMA bonds have one entry of slack).
+    const o0 = f64x2.extract_lane(out, 0);
+    const o1 = f64x2.extract_lane(out, 1);
+    setI32(eCol, at, j);
+    setF64(eVal, at, o0);
+    at += <i32>(o0 > 0);
+    setI32(eCol, at, j + 1);
+    setF64(eVal, at, o1);
+    at += <i32>(o1 > 0);
+  }
+  rowTrust = f64x2.extract_lane(tacc, 0) + f64x2.extract_lane(tacc, 1);
+  return at;
+}
+
+/**
+ * Returns 0, 1 when a kept bonds row is not strictly increasing, 2 when a grid operation left the fast range. Rows
+ * with entries for at least a quarter of the columns go through the dense kernel (denseRow), the others through the
+ * sparse merge below; both give the same doubles. `rows`: scratch for 4·np doubles (np: n rounded up to even), and
+ * consensus, ranks and column sums must have room for np doubles (the padding column reads a consensus of 0).
+ */
 export function yuma3Pass(
   n: i32, wStart: usize, wCol: usize, wVal: usize,
   bStart: usize, bCol: usize, bVal: usize,
   lastTempo: f64, reg: usize, keep: usize, consensus: usize, activeStake: usize,
   cf: i32, liquid: bool, alpha: f64, low: f64, high: f64, k: f64, alphaAtZero: f64,
-  trust: usize, ranks: usize, eStart: usize, eCol: usize, eVal: usize, colSum: usize,
+  trust: usize, ranks: usize, eStart: usize, eCol: usize, eVal: usize, colSum: usize, rows: usize,
 ): i32 {
+  const np = n + (n & 1);
   for (let j = 0; j < n; j++) store<u8>(keep + <usize>j, lastTempo <= f64At(reg, j) ? 0 : 1);
-  for (let j = 0; j < n; j++) { setF64(ranks, j, 0); setF64(colSum, j, 0); }
+  for (let j = 0; j < np; j++) { setF64(ranks, j, 0); setF64(colSum, j, 0); }
+  if (n & 1) setF64(consensus, n, 0);
   const rest = 1 - alpha;
   const cff = <f64>cf;
-  let lastCombined = 0.0;
-  let lastAlpha = alphaAtZero;
+  lastCombined = 0.0;
+  lastAlpha = alphaAtZero;
+  rowUnsorted = 0;
   let unsorted = 0;
   let nnz = 0;
   for (let i = 0; i < n; i++) {
@@ -51,6 +175,12 @@ export function yuma3Pass(
     setF64(trust, i, 0);
     if (s == e && (liquid || bs == be)) continue;
     const scale = f64At(activeStake, i);
+    if (4 * (e - s + be - bs) >= n) {
+      nnz = denseRow(n, np, s, e, bs, be, wCol, wVal, bCol, bVal, keep, consensus, scale, cf, liquid, alpha, low, high,
+        k, alphaAtZero, ranks, colSum, eCol, eVal, nnz, rows);
+      setF64(trust, i, rowTrust);
+      continue;
+    }
     let pb = keptFrom(bCol, be, n, keep, bs);
     let bj = pb < be ? <i32>u16At(bCol, pb) : END;
     let t0 = 0.0;
@@ -102,14 +232,7 @@ export function yuma3Pass(
           const over = <f64>(diff > 1);
           combined = diff * (1 - under - over) + over;
         }
-        let rate = alphaAtZero;
-        if (combined != 0) {
-          if (combined != lastCombined) {
-            lastCombined = combined;
-            lastAlpha = alphaOf(combined, k, low, high);
-          }
-          rate = lastAlpha;
-        }
+        const rate = rateOf(combined, k, low, high, alphaAtZero);
         const inc = gmul(rate, wv);
         const total = gmul(1 - rate, b) + (inc > 0 ? inc : 0);
         out = total < 1 ? total : 1;
@@ -140,7 +263,7 @@ export function yuma3Pass(
     }
   }
   setI32(eStart, n, nnz);
-  return outOfRange ? 2 : unsorted != 0 ? 1 : 0;
+  return outOfRange ? 2 : (unsorted | rowUnsorted) != 0 ? 1 : 0;
 }
 
 /**
