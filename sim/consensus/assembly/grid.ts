@@ -60,25 +60,32 @@ const LIMIT2: v128 = f64x2(4503599627370496.0, 4503599627370496.0);
 const NEG_LIMIT2: v128 = f64x2(-4503599627370496.0, -4503599627370496.0);
 const SPLIT2: v128 = f64x2(134217729.0, 134217729.0);
 
-/** gmul on both lanes: the same floor (and in exact mode the same correction) as the scalar one, lane by lane. */
+/**
+ * gmul on both lanes: the same floor (and in exact mode the same correction) as the scalar one, lane by lane. For
+ * grid values (what the kernel multiplies in exact mode).
+ */
 @inline export function gmul2(a: v128, b: v128): v128 {
   const p = f64x2.mul(a, b);
   const q = f64x2.mul(p, G2);
   let f = f64x2.floor(q);
   if (exact) {
     if (v128.any_true(v128.not(v128.and(f64x2.lt(q, LIMIT2), f64x2.gt(q, NEG_LIMIT2))))) outOfRange = true;
-    let t = f64x2.mul(SPLIT2, a);
-    const ah = f64x2.sub(t, f64x2.sub(t, a));
-    const al = f64x2.sub(a, ah);
-    t = f64x2.mul(SPLIT2, b);
-    const bh = f64x2.sub(t, f64x2.sub(t, b));
-    const bl = f64x2.sub(b, bh);
-    const err = f64x2.add(
-      f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(ah, bh), p), f64x2.mul(ah, bl)), f64x2.mul(al, bh)),
-      f64x2.mul(al, bl),
-    );
-    const down = v128.and(f64x2.eq(f, q), f64x2.lt(err, ZERO2));
-    f = f64x2.sub(f, v128.and(down, ONE2));
+    // Only a lane whose rounded product lands on a grid point can need the correction; a zero product of grid
+    // values (each 0 or at least 2^-32 in magnitude, so no underflow) is exact and needs none. Most pairs skip it.
+    const onPoint = v128.and(f64x2.eq(f, q), f64x2.ne(q, ZERO2));
+    if (v128.any_true(onPoint)) {
+      let t = f64x2.mul(SPLIT2, a);
+      const ah = f64x2.sub(t, f64x2.sub(t, a));
+      const al = f64x2.sub(a, ah);
+      t = f64x2.mul(SPLIT2, b);
+      const bh = f64x2.sub(t, f64x2.sub(t, b));
+      const bl = f64x2.sub(b, bh);
+      const err = f64x2.add(
+        f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(ah, bh), p), f64x2.mul(ah, bl)), f64x2.mul(al, bh)),
+        f64x2.mul(al, bl),
+      );
+      f = f64x2.sub(f, v128.and(v128.and(onPoint, f64x2.lt(err, ZERO2)), ONE2));
+    }
   }
   return f64x2.mul(f, INV_G2);
 }
