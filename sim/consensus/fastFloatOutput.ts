@@ -17,34 +17,41 @@ const TWO_POW_52 = 1n << 52n;
 
 /**
  * floatArith.toRao: floor(floor(x·2^32) · rao / 2^32) as u64. With k = floor(x·2^32) < 2^33 and rao < 2^52 the
- * product is formed exactly in doubles from 16/32-bit pieces (every partial product < 2^53, the result < 2^53);
- * otherwise in bigint as the generic path does.
+ * product is formed exactly in doubles from 16/32-bit pieces (every partial product < 2^53, the result < 2^53) and
+ * written as its two 32-bit halves through a view of the output's buffer (no BigInt per value); otherwise in bigint
+ * as the generic path does.
  */
 export function toRao(xs: Float64Array, n: number, rao: bigint, out: BigUint64Array): void {
   const small = rao >= 0n && rao < TWO_POW_52;
   const r = Number(rao);
   const rh = Math.floor(r / 4294967296);
   const rl = r - rh * 4294967296;
+  const words = new Uint32Array(out.buffer, out.byteOffset, 2 * out.length);
+  const lo = LITTLE_ENDIAN ? 0 : 1;
   for (let i = 0; i < n; i++) {
     const x = xs[i]!;
-    if (!(x > 0)) {
-      out[i] = 0n;
-      continue;
-    }
-    const k = Math.floor(x * 4294967296);
-    if (small && k < 8589934592) {
+    let v = 0;
+    if (x > 0) {
+      const k = Math.floor(x * 4294967296);
+      if (!(small && k < 8589934592)) {
+        const big = (BigInt(k) * rao) >> 32n;
+        out[i] = big > U64_MAX ? U64_MAX : big;
+        continue;
+      }
       const kh = Math.floor(k / 65536);
       const kl = k - kh * 65536;
       const a = kh * rl;
       const ah = Math.floor(a / 65536);
       const al = a - ah * 65536;
-      out[i] = BigInt(k * rh + ah + Math.floor((al * 65536 + kl * rl) / 4294967296));
-    } else {
-      const v = (BigInt(k) * rao) >> 32n;
-      out[i] = v > U64_MAX ? U64_MAX : v;
+      v = k * rh + ah + Math.floor((al * 65536 + kl * rl) / 4294967296);
     }
+    const high = Math.floor(v / 4294967296);
+    words[2 * i + lo] = v - high * 4294967296;
+    words[2 * i + 1 - lo] = high;
   }
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Emission shares (epoch.ts "Emission"): incentive + dividends, by their sum, or when that is zero all to

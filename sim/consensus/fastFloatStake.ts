@@ -20,10 +20,19 @@ export function normalizeStake(input: EpochInput, owner: number, out: Float64Arr
       const s = stake[i] ?? 0n;
       if (i === owner || s >= limit) total += s;
     }
+    // The quotient from doubles when it is safely between two integers: Number() of each bigint and the division
+    // each err by at most 2^-53 relatively, so q = (kept/total)·2^32 ≤ 2^32 is within 1.5·10^-6 of the exact one.
+    const t = Number(total);
     for (let i = 0; i < n; i++) {
       const s = stake[i] ?? 0n;
       const kept = i === owner || s >= limit ? s : 0n;
-      out[i] = Number(total === 0n ? kept >> 32n : (kept << 32n) / total) / 4294967296;
+      if (total === 0n) out[i] = Number(kept >> 32n) / 4294967296;
+      else if (kept === 0n) out[i] = 0;
+      else {
+        const q = (Number(kept) / t) * 4294967296;
+        const f = Math.floor(q);
+        out[i] = (q - f > 2e-6 && f + 1 - q > 2e-6 ? f : Number((kept << 32n) / total)) / 4294967296;
+      }
     }
     return;
   }
