@@ -292,9 +292,11 @@ export function yuma3Dividends(
       if (q & 1) s1 += term;
       else s0 += term;
       if (stored) {
-        const u = Math.floor(v * 65535);
+        // floor(b·65535) clamped to [0, 65535] (NaN to 0, as a Uint16Array store of NaN): a saturating truncation
+        // of the floor does the lower end.
+        const u = <i32>Math.floor(v * 65535);
         setU16(store, at + q - s, <u32>j);
-        setU16(store, size + at + q - s, u < 0 ? 0 : u > 65535 ? 65535 : <u32>u);
+        setU16(store, size + at + q - s, <u32>(u > 65535 ? 65535 : u < 0 ? 0 : u));
       }
     }
     const dv = gmul(s0 + s1, f64At(activeStake, i));
