@@ -28,6 +28,14 @@ export interface ValidatorSpec {
   readonly offline: readonly (readonly [number, number])[];
 }
 
+/**
+ * The weights-setting action (none for no uids). A module-level function, not a closure made per call: tsx keeps
+ * function names, so every closure bound to a name is also given its name (a property definition) when it is made.
+ */
+function weightsAction(spec: ValidatorSpec, uids: readonly number[], weights: readonly number[]): Action[] {
+  return uids.length === 0 ? [] : [{ kind: 'setWeights', hotkey: spec.hotkey, netuid: spec.netuid, uids, weights }];
+}
+
 /** A validator agent: every `every` blocks (unless offline) it sets weights according to its kind. */
 export function validatorAgent(spec: ValidatorSpec): Agent {
   const observeKey = streamKey(spec.seed, 'observe', spec.hotkey); // the noise stream of each block derives from it
@@ -38,8 +46,6 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
       const block = view.block + 1;
       if ((block - spec.offset) % spec.every !== 0) return [];
       if (spec.offline.some(([from, to]) => block >= from && block < to)) return [];
-      const set = (uids: readonly number[], weights: readonly number[]): Action[] =>
-        uids.length === 0 ? [] : [{ kind: 'setWeights', hotkey: spec.hotkey, netuid: spec.netuid, uids, weights }];
       const kind = (spec.kindChanges ?? []).reduce<ValidatorKind>(
         (k, [from, next]) => (block >= from ? next : k),
         spec.kind,
@@ -47,7 +53,8 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
       const hotkeys = findSubnet(view.subnets, spec.netuid)?.neurons.hotkeys ?? [];
       if (kind === 'cabal') {
         const cabal = spec.miners.minerUids(hotkeys, true);
-        return set(
+        return weightsAction(
+          spec,
           cabal,
           cabal.map(() => 1),
         );
@@ -55,7 +62,8 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
       if (kind === 'lazy') {
         const consensus = findSubnet(view.subnets, spec.netuid)?.neurons.consensus;
         const uids = consensus ? spec.miners.minerUids(hotkeys).filter((uid) => (consensus[uid] ?? 0) > 0) : [];
-        return set(
+        return weightsAction(
+          spec,
           uids,
           uids.map((uid) => consensus![uid]!),
         );
@@ -63,7 +71,7 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
       const seen = spec.miners.observed(hotkeys, block);
       const scores = normalsAt(observeKey, view.block, seen.uids.length);
       for (let k = 0; k < scores.length; k++) scores[k] = Math.max(0, seen.quality[k]! + spec.noise * scores[k]!);
-      return set(seen.uids, scores);
+      return weightsAction(spec, seen.uids, scores);
     },
   };
 }
