@@ -38,6 +38,16 @@ const delta = new Csr();
 /** Original Yuma's EMA bonds (Yuma3's are in the kernel memory). */
 const yumaEma = new Csr();
 
+let wasmBonds = true;
+
+/**
+ * Whether the fused bonds passes run in WebAssembly (the default) or in JavaScript — the fallback they take when
+ * the WebAssembly declines (a value beyond the fast grid range), which tests run on its own with this switch.
+ */
+export function useWasmBonds(on: boolean): void {
+  wasmBonds = on;
+}
+
 /** The bond EMA's alpha: 1 − bma/10^6, as floatArith (plain) or fixedArith (I64F64 quotient, then I32F32). */
 const emaAlpha = (bma: number, exact: boolean): number =>
   exact ? 1 - Number((BigInt(bma) << 32n) / 1_000_000n) / 4294967296 : 1 - bma / 1_000_000;
@@ -65,6 +75,28 @@ function wasmDividends(k: KernelMemory, exact: boolean, newPermits: Uint8Array):
   k.newPermits.set(newPermits);
   const { buf, size } = storageBuffer(k.ema.start, n, newPermits);
   return k.yuma3Dividends(exact, size, buf) ? storedRows(buf, size, k.ema.start, n, newPermits) : null;
+}
+
+/**
+ * Original Yuma's fused bonds, dividends and bonds storage in WebAssembly, or null when they decline (then nothing
+ * the JavaScript kernels read was changed but the incentive, which they recompute).
+ */
+function wasmYuma(
+  k: KernelMemory,
+  exact: boolean,
+  input: EpochInput,
+  lastTempo: number,
+  clippedForBonds: boolean,
+  alpha: number,
+  newPermits: Uint8Array,
+): SparseRowU16[] | null {
+  const n = k.n;
+  k.loadBonds(input.bonds);
+  if (k.yumaPass(exact, lastTempo, clippedForBonds, alpha) !== 0) return null;
+  normalize(k.ranks, n);
+  k.newPermits.set(newPermits);
+  const { buf, size } = storageBuffer(k.ema.start, n, newPermits);
+  return k.yumaDividends(exact, size, buf) ? storedRows(buf, size, k.ema.start, n, newPermits) : null;
 }
 
 function reserve(n: number): void {
@@ -126,9 +158,9 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
 
   voters.build(activeStake, n);
   let bondsEntries = 0;
-  if (p.yuma3Enabled) for (let i = 0; i < n; i++) bondsEntries += input.bonds[i]?.cols.length ?? 0;
+  for (let i = 0; i < n; i++) bondsEntries += input.bonds[i]?.cols.length ?? 0;
   const entries = weightsEntries(input, permits);
-  const k = new KernelMemory(n, voters.count, entries, bondsEntries, p.yuma3Enabled ? entries + bondsEntries : 0);
+  const k = new KernelMemory(n, voters.count, entries, bondsEntries, entries + bondsEntries, !p.yuma3Enabled);
   k.activeStake.set(activeStake.subarray(0, n));
   k.reg.set(reg.subarray(0, n));
   const { weights, consensus, trust, colSum: sums, dividends } = k;
@@ -155,7 +187,7 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
     // The WebAssembly pass first; when it declines (an unsorted bonds row, a value beyond the fast grid range) the
     // JavaScript one, then the general kernels.
     let inWasm = false;
-    if (fused) {
+    if (fused && wasmBonds) {
       k.loadBonds(input.bonds);
       const steep = gdiv(p.alphaSigmoidSteepness, -100);
       const atZero = liquid ? alphaOf(0, steep, low, high) : 0;
@@ -187,7 +219,12 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
     bonds = inWasm ? wasmDividends(k, exact, newPermits) : null;
     bonds ??= yuma3DividendsAndStore(ema, n, sums, incentive, activeStake, newPermits, dividends);
   } else {
-    if (fused && loadRawBonds(input, lastTempo, reg, oldBonds, sumsOld)) {
+    // The WebAssembly passes first; when they decline (an unsorted bonds row, a value beyond the fast grid range)
+    // the JavaScript ones, then the general kernels.
+    bonds = fused && wasmBonds ? wasmYuma(k, exact, input, lastTempo, ratio === 1, alpha, newPermits) : null;
+    if (bonds !== null) {
+      // done
+    } else if (fused && loadRawBonds(input, lastTempo, reg, oldBonds, sumsOld)) {
       clipDelta(weights, n, consensus, activeStake, ratio === 1, trust, incentive, delta, sumsDelta);
       emaMerge(delta, sumsDelta, oldBonds, sumsOld, n, alpha, yumaEma, sums, colMax);
       normalize(incentive, n);

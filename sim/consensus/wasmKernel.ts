@@ -43,6 +43,8 @@ interface Exports {
   gridDiv(a: number, b: number): number;
   gridU16(v: number): number;
   yuma3Dividends(...args: number[]): number;
+  yumaPass(...args: number[]): number;
+  yumaDividends(...args: number[]): number;
 }
 
 const PAGE = 65536;
@@ -70,7 +72,8 @@ class Layout {
 /**
  * One epoch's regions of the kernel memory, for n uids, nv voters, up to `weightsCap` weights entries, `bondsCap`
  * stored bonds entries and `emaCap` EMA bonds entries. Float regions first, then int32, then 16- and 8-bit ones.
- * The Yuma3 pass works two columns at a time and packs its rows without a branch: consensus, ranks and column sums
+ * Original Yuma's regions (its raw bonds, ΔB, their column sums, the EMA's column maxima) are laid out only with
+ * `original`. The Yuma3 pass works two columns at a time and packs its rows without a branch: consensus, ranks and column sums
  * have a padding double past n, the EMA bonds one entry past the cap, and `rows` is its dense scratch.
  */
 export class KernelMemory {
@@ -89,6 +92,15 @@ export class KernelMemory {
     readonly ranks: number;
     readonly colSum: number;
     readonly rows: number;
+    readonly colSumB: number;
+    readonly colSumD: number;
+    readonly colMax: number;
+    readonly oVal: number;
+    readonly dVal: number;
+    readonly oStart: number;
+    readonly oCol: number;
+    readonly dStart: number;
+    readonly dCol: number;
     readonly dividends: number;
     readonly lastUpdate: number;
     readonly commit: number;
@@ -132,7 +144,7 @@ export class KernelMemory {
   private readonly rVal: Uint16Array;
   private readonly emaCap: number;
 
-  constructor(n: number, nv: number, weightsCap: number, bondsCap: number, emaCap: number) {
+  constructor(n: number, nv: number, weightsCap: number, bondsCap: number, emaCap: number, original = false) {
     this.n = n;
     this.nv = nv;
     this.emaCap = emaCap;
@@ -151,6 +163,11 @@ export class KernelMemory {
       ranks: f64(n + 1),
       colSum: f64(n + 1),
       rows: f64(4 * (n + (n & 1))),
+      colSumB: f64(original ? n : 0),
+      colSumD: f64(original ? n : 0),
+      colMax: f64(original ? n : 0),
+      oVal: f64(original ? bondsCap : 0),
+      dVal: f64(original ? weightsCap : 0),
       dividends: f64(n),
       lastUpdate: f64(n),
       commit: f64(n),
@@ -161,6 +178,10 @@ export class KernelMemory {
       eStart: l.take(4 * (n + 1)),
       eCol: l.take(4 * (emaCap + 1)),
       pos: l.take(4 * n),
+      oStart: l.take(original ? 4 * (n + 1) : 0),
+      oCol: l.take(original ? 4 * bondsCap : 0),
+      dStart: l.take(original ? 4 * (n + 1) : 0),
+      dCol: l.take(original ? 4 * weightsCap : 0),
       rStart: l.take(4 * (n + 1)),
       rCol: l.take(2 * weightsCap),
       rVal: l.take(2 * weightsCap),
@@ -312,6 +333,72 @@ export class KernelMemory {
       at.colSum,
       at.rows,
     );
+  }
+
+  /**
+   * Original Yuma's fused bonds (fastFloatYuma.ts loadRawBonds, clipDelta, emaMerge) on the loaded weights and
+   * bonds, into trust, ranks and the EMA bonds (`ema`) with their column sums and maxima: 0 done, 1 a filtered
+   * bonds row is not strictly increasing, 2 a grid operation left the fast range (then nothing usable is written).
+   */
+  yumaPass(exact: boolean, lastTempo: number, clippedForBonds: boolean, alpha: number): number {
+    const at = this.at;
+    wasm.setGrid(exact ? 1 : 0);
+    return wasm.yumaPass(
+      this.n,
+      at.wStart,
+      at.wCol,
+      at.wVal,
+      at.bStart,
+      at.bCol,
+      at.bVal,
+      lastTempo,
+      at.reg,
+      at.consensus,
+      at.activeStake,
+      clippedForBonds ? 1 : 0,
+      alpha,
+      at.trust,
+      at.ranks,
+      at.oStart,
+      at.oCol,
+      at.oVal,
+      at.colSumB,
+      at.dStart,
+      at.dCol,
+      at.dVal,
+      at.colSumD,
+      at.eStart,
+      at.eCol,
+      at.eVal,
+      at.colSum,
+      at.colMax,
+    );
+  }
+
+  /**
+   * fastFloatYuma.ts `normalizeStoreEma` after `yumaPass` (ranks holding the normalised incentive, `newPermits`
+   * set): dividends (not normalised) into `dividends`, the stored rows' columns and values copied into `out`
+   * (columns first, `size` entries each). Returns false when a grid operation left the fast range.
+   */
+  yumaDividends(exact: boolean, size: number, out: Uint16Array): boolean {
+    const at = this.at;
+    wasm.setGrid(exact ? 1 : 0);
+    const status = wasm.yumaDividends(
+      this.n,
+      at.eStart,
+      at.eCol,
+      at.eVal,
+      at.colSum,
+      at.colMax,
+      at.ranks,
+      at.newPermits,
+      at.dividends,
+      at.store,
+      size,
+    );
+    if (status !== 0) return false;
+    out.set(new Uint16Array(wasm.memory.buffer, at.store, 2 * size));
+    return true;
   }
 
   /**

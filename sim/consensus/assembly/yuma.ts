@@ -1,0 +1,189 @@
+// Original Yuma's fused kernels of fastFloatYuma.ts (loadRawBonds, clipDelta, emaMerge, normalizeStoreEma) in
+// AssemblyScript: the same operations in the same order as the JavaScript, so the same doubles (tested through the
+// fast-kernel tests, which hold the epoch to the generic one in both modes). Matrices are CSR regions of the
+// module's memory (row starts i32, columns i32, values f64); arguments named as arrays are byte offsets chosen by
+// the caller (wasmKernel.ts).
+import { gdiv, gmul, outOfRange } from './grid';
+
+@inline function f64At(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function setF64(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+@inline function i32At(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function setI32(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+@inline function u16At(p: usize, i: i32): i32 { return <i32>load<u16>(p + (<usize>i << 1)); }
+@inline function setU16(p: usize, i: i32, v: u32): void { store<u16>(p + (<usize>i << 1), <u16>v); }
+
+const END: i32 = 0x7fffffff;
+
+/**
+ * The stored bonds as raw u16 values, bonds to uids registered at or after `lastTempo` dropped, into the CSR
+ * (oStart, oCol, oVal) with their column sums (integers: exact). Returns 1 when a filtered row is not strictly
+ * increasing, else 0.
+ */
+function rawBonds(
+  n: i32, bStart: usize, bCol: usize, bVal: usize, lastTempo: f64, reg: usize,
+  oStart: usize, oCol: usize, oVal: usize, colSum: usize,
+): i32 {
+  for (let j = 0; j < n; j++) setF64(colSum, j, 0);
+  let nnz = 0;
+  let unsorted = 0;
+  for (let i = 0; i < n; i++) {
+    setI32(oStart, i, nnz);
+    let prev = -1;
+    const end = i32At(bStart, i + 1);
+    for (let k = i32At(bStart, i); k < end; k++) {
+      const j = u16At(bCol, k);
+      if (j >= n || lastTempo <= f64At(reg, j)) continue;
+      const v = <f64>u16At(bVal, k);
+      setI32(oCol, nnz, j);
+      setF64(oVal, nnz++, v);
+      setF64(colSum, j, f64At(colSum, j) + v);
+      unsorted |= <i32>(j <= prev);
+      prev = j;
+    }
+  }
+  setI32(oStart, n, nnz);
+  return unsorted;
+}
+
+/** col_clip_sparse with trust and ranks, and ΔB = Wb∘S into (dStart, dCol, dVal) with its column sums. */
+function clipDelta(
+  n: i32, wStart: usize, wCol: usize, wVal: usize, consensus: usize, activeStake: usize, clippedForBonds: bool,
+  trust: usize, ranks: usize, dStart: usize, dCol: usize, dVal: usize, colSum: usize,
+): void {
+  for (let j = 0; j < n; j++) { setF64(ranks, j, 0); setF64(colSum, j, 0); }
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    setI32(dStart, i, nnz);
+    const scale = f64At(activeStake, i);
+    let t0 = 0.0;
+    let t1 = 0.0;
+    const end = i32At(wStart, i + 1);
+    for (let q = i32At(wStart, i); q < end; q++) {
+      const j = i32At(wCol, q);
+      const v = f64At(wVal, q);
+      const th = f64At(consensus, j);
+      const mi = <i32>(th < v);
+      const m = <f64>mi;
+      const removed = mi & <i32>!(th > 0);
+      const x = th * m + v * (1 - m);
+      let d = 0.0;
+      if (removed == 0) {
+        if (q & 1) t1 += x;
+        else t0 += x;
+        d = gmul(scale, x);
+        setF64(ranks, j, f64At(ranks, j) + d);
+        if (!clippedForBonds) d = gmul(v, scale);
+      } else if (clippedForBonds) continue;
+      else d = gmul(v, scale);
+      setI32(dCol, nnz, j);
+      setF64(dVal, nnz++, d);
+      setF64(colSum, j, f64At(colSum, j) + d);
+    }
+    setF64(trust, i, t0 + t1);
+  }
+  setI32(dStart, n, nnz);
+}
+
+/**
+ * mat_ema_sparse(colNormalize(ΔB), colNormalize(B), α), both normalisations on the fly, as a merge of the two
+ * strictly increasing rows; the result's column sums and column maxima.
+ */
+function emaMerge(
+  n: i32, dStart: usize, dCol: usize, dVal: usize, colSumD: usize, oStart: usize, oCol: usize, oVal: usize,
+  colSumB: usize, alpha: f64, eStart: usize, eCol: usize, eVal: usize, colSumE: usize, colMaxE: usize,
+): void {
+  const rest = 1 - alpha;
+  for (let j = 0; j < n; j++) { setF64(colSumE, j, 0); setF64(colMaxE, j, 0); }
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    setI32(eStart, i, nnz);
+    let p = i32At(dStart, i);
+    const pe = i32At(dStart, i + 1);
+    let q = i32At(oStart, i);
+    const qe = i32At(oStart, i + 1);
+    while (p < pe || q < qe) {
+      const jd = p < pe ? i32At(dCol, p) : END;
+      const jb = q < qe ? i32At(oCol, q) : END;
+      const j = jd < jb ? jd : jb;
+      let v = 0.0;
+      if (jd == j) {
+        const s = f64At(colSumD, j);
+        const x = s != 0 ? gdiv(f64At(dVal, p), s) : f64At(dVal, p);
+        v = gmul(alpha, x);
+        p++;
+      }
+      if (jb == j) {
+        const s = f64At(colSumB, j);
+        const x = s != 0 ? gdiv(f64At(oVal, q), s) : f64At(oVal, q);
+        v = v + gmul(rest, x);
+        q++;
+      }
+      if (v > 0) {
+        setI32(eCol, nnz, j);
+        setF64(eVal, nnz++, v);
+        setF64(colSumE, j, f64At(colSumE, j) + v);
+        if (v > f64At(colMaxE, j)) setF64(colMaxE, j, v);
+      }
+    }
+  }
+  setI32(eStart, n, nnz);
+}
+
+/**
+ * Original Yuma's fused bonds (fastFloatEpoch's fused branch up to the EMA): raw bonds, clip and ΔB, the EMA merge.
+ * Returns 0, 1 when a filtered bonds row is not strictly increasing (nothing usable written: run the general
+ * kernels), 2 when a grid operation left the fast range (run the JavaScript ones).
+ */
+export function yumaPass(
+  n: i32, wStart: usize, wCol: usize, wVal: usize, bStart: usize, bCol: usize, bVal: usize, lastTempo: f64,
+  reg: usize, consensus: usize, activeStake: usize, clippedForBonds: bool, alpha: f64, trust: usize, ranks: usize,
+  oStart: usize, oCol: usize, oVal: usize, colSumB: usize, dStart: usize, dCol: usize, dVal: usize, colSumD: usize,
+  eStart: usize, eCol: usize, eVal: usize, colSumE: usize, colMaxE: usize,
+): i32 {
+  if (rawBonds(n, bStart, bCol, bVal, lastTempo, reg, oStart, oCol, oVal, colSumB) != 0) return 1;
+  clipDelta(n, wStart, wCol, wVal, consensus, activeStake, clippedForBonds, trust, ranks, dStart, dCol, dVal, colSumD);
+  emaMerge(n, dStart, dCol, dVal, colSumD, oStart, oCol, oVal, colSumB, alpha, eStart, eCol, eVal, colSumE, colMaxE);
+  return outOfRange ? 2 : 0;
+}
+
+/**
+ * normalizeStoreEma: each EMA value column-normalised, the dividends Σ_j I_j·B̂_ij (not normalised) into `out`,
+ * and the bonds storage of the rows with a new permit (floor(B̂/max_col B̂ · 65535)) at `store`, values `size`
+ * entries after the columns. `colMax` holds the raw column maxima and is normalised in place (gdiv is monotone in
+ * its dividend). Returns 2 when a grid operation left the fast range, else 0.
+ */
+export function yumaDividends(
+  n: i32, eStart: usize, eCol: usize, eVal: usize, colSum: usize, colMax: usize, incentive: usize,
+  newPermits: usize, out: usize, store: usize, size: i32,
+): i32 {
+  for (let j = 0; j < n; j++) {
+    const s = f64At(colSum, j);
+    const m = f64At(colMax, j);
+    setF64(colMax, j, s != 0 ? gdiv(m, s) : m);
+  }
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const first = i32At(eStart, i);
+    const end = i32At(eStart, i + 1);
+    const stored = load<u8>(newPermits + <usize>i) != 0;
+    let s0 = 0.0;
+    let s1 = 0.0;
+    for (let q = first; q < end; q++) {
+      const j = i32At(eCol, q);
+      const sum = f64At(colSum, j);
+      const x = sum != 0 ? gdiv(f64At(eVal, q), sum) : f64At(eVal, q);
+      const term = gmul(f64At(incentive, j), x);
+      if (q & 1) s1 += term;
+      else s0 += term;
+      if (stored) {
+        const d = f64At(colMax, j);
+        const u = <i32>Math.floor((d != 0 ? gdiv(x, d) : x) * 65535);
+        setU16(store, at + q - first, <u32>j);
+        setU16(store, size + at + q - first, <u32>(u > 65535 ? 65535 : u < 0 ? 0 : u));
+      }
+    }
+    setF64(out, i, s0 + s1);
+    if (stored) at += end - first;
+  }
+  return outOfRange ? 2 : 0;
+}
