@@ -54,6 +54,27 @@ describe('the WebAssembly grid operations', () => {
     );
   });
 
+  it('divide two lanes at once (SIMD) as the scalar quotient, each lane on its own', () => {
+    fc.assert(
+      fc.property(gridValue, gridValue, gridValue, gridValue, (a0, a1, b0, b1) => {
+        fc.pre(b0 !== 0 && b1 !== 0 && Math.abs(a0 / b0) < 2 ** 20 && Math.abs(a1 / b1) < 2 ** 20);
+        const [e0, e1] = wasmGrid.div2(a0, a1, b0, b1, true);
+        expect(toRaw(e0)).toBe(fixedArith.div(toRaw(a0), toRaw(b0)));
+        expect(toRaw(e1)).toBe(fixedArith.div(toRaw(a1), toRaw(b1)));
+        expect(wasmGrid.div2(a0, a1, b0, b1, false)).toEqual([
+          Math.trunc((a0 / b0) * G) / G,
+          Math.trunc((a1 / b1) * G) / G,
+        ]);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('divide two lanes on the grid point edge: u16 proportions and quotients just below a point', () => {
+    for (const v of [0, 1, 32767, 65534, 65535])
+      expect(toRaw(wasmGrid.div2(v, 65535 - v, 65535, 65535, true)[0])).toBe(fixedArith.u16Proportion(v));
+  });
+
   it('truncate a quotient just below a grid point, where the double quotient rounds onto it', () => {
     // As grid.test.ts: B odd > 2^21, t = B^-1 mod 2^32, A = (t·B − 1)/2^32; (A/B)·2^32 = t − 1/B truncates to t − 1.
     const inverse = (b: bigint): bigint => {

@@ -40,6 +40,7 @@ interface Exports {
   yuma3Pass(...args: number[]): number;
   gridMul(a: number, b: number): number;
   gridMul2(a0: number, a1: number, b0: number, b1: number, out: number): void;
+  gridDiv2(a0: number, a1: number, b0: number, b1: number, out: number): void;
   gridDiv(a: number, b: number): number;
   gridU16(v: number): number;
   yuma3Dividends(...args: number[]): number;
@@ -451,6 +452,21 @@ function copyRows(
   start[n] = at;
 }
 
+function lanes(
+  op: (a0: number, a1: number, b0: number, b1: number, out: number) => void,
+  a0: number,
+  a1: number,
+  b0: number,
+  b1: number,
+  exact: boolean,
+): [number, number] {
+  wasm.setGrid(exact ? 1 : 0);
+  if (wasm.memory.buffer.byteLength < 16) wasm.memory.grow(1);
+  op(a0, a1, b0, b1, 0);
+  const out = new Float64Array(wasm.memory.buffer, 0, 2);
+  return [out[0]!, out[1]!];
+}
+
 /** The WebAssembly's grid operations (assembly/grid.ts), for tests against grid.ts. */
 export const wasmGrid = {
   mul(a: number, b: number, exact: boolean): number {
@@ -459,11 +475,11 @@ export const wasmGrid = {
   },
   /** The two-lane (SIMD) product: [a0·b0, a1·b1]. */
   mul2(a0: number, a1: number, b0: number, b1: number, exact: boolean): [number, number] {
-    wasm.setGrid(exact ? 1 : 0);
-    if (wasm.memory.buffer.byteLength < 16) wasm.memory.grow(1);
-    wasm.gridMul2(a0, a1, b0, b1, 0);
-    const lanes = new Float64Array(wasm.memory.buffer, 0, 2);
-    return [lanes[0]!, lanes[1]!];
+    return lanes(wasm.gridMul2, a0, a1, b0, b1, exact);
+  },
+  /** The two-lane (SIMD) quotient: [a0/b0, a1/b1]. */
+  div2(a0: number, a1: number, b0: number, b1: number, exact: boolean): [number, number] {
+    return lanes(wasm.gridDiv2, a0, a1, b0, b1, exact);
   },
   div(a: number, b: number, exact: boolean): number {
     wasm.setGrid(exact ? 1 : 0);

@@ -65,6 +65,11 @@ const SPLIT2: v128 = f64x2(134217729.0, 134217729.0);
  * grid values (what the kernel multiplies in exact mode).
  */
 @inline export function gmul2(a: v128, b: v128): v128 {
+  return gmul2In(a, b, exact);
+}
+
+/** gmul2 in the given mode (a constant argument lets the compiler drop the other mode's code). */
+@inline export function gmul2In(a: v128, b: v128, exact: bool): v128 {
   const p = f64x2.mul(a, b);
   const q = f64x2.mul(p, G2);
   let f = f64x2.floor(q);
@@ -90,6 +95,32 @@ const SPLIT2: v128 = f64x2(134217729.0, 134217729.0);
   return f64x2.mul(f, INV_G2);
 }
 
+/**
+ * gdiv on both lanes (b ≠ 0 in both): the same truncation as the scalar one; in exact mode a lane whose non-zero
+ * quotient lands on a grid point (rare) is redone by the scalar divExact.
+ */
+@inline export function gdiv2(a: v128, b: v128): v128 {
+  return gdiv2In(a, b, exact);
+}
+
+/** gdiv2 in the given mode (see gmul2In). */
+@inline export function gdiv2In(a: v128, b: v128, exact: bool): v128 {
+  const q = f64x2.mul(f64x2.div(a, b), G2);
+  const t = f64x2.trunc(q);
+  let r = f64x2.mul(t, INV_G2);
+  if (exact) {
+    if (v128.any_true(v128.not(v128.and(f64x2.lt(q, LIMIT2), f64x2.gt(q, NEG_LIMIT2))))) outOfRange = true;
+    const onPoint = v128.and(f64x2.eq(t, q), f64x2.ne(t, ZERO2));
+    if (v128.any_true(onPoint)) {
+      if (i64x2.extract_lane(onPoint, 0) != 0)
+        r = f64x2.replace_lane(r, 0, divExact(f64x2.extract_lane(a, 0), f64x2.extract_lane(b, 0)));
+      if (i64x2.extract_lane(onPoint, 1) != 0)
+        r = f64x2.replace_lane(r, 1, divExact(f64x2.extract_lane(a, 1), f64x2.extract_lane(b, 1)));
+    }
+  }
+  return r;
+}
+
 /** v/65535 for a u16 v, as grid.ts `u16p` (its exact table holds divExact(v, 65535)). */
 @inline export function u16p(v: u32): f64 {
   return exact ? divExact(<f64>v, 65535.0) : <f64>v / 65535.0;
@@ -99,6 +130,11 @@ const SPLIT2: v128 = f64x2(134217729.0, 134217729.0);
 export function gridMul(a: f64, b: f64): f64 { return gmul(a, b); }
 export function gridDiv(a: f64, b: f64): f64 { return gdiv(a, b); }
 export function gridU16(v: u32): f64 { return u16p(v); }
+/** gdiv2 of (a0, a1)/(b0, b1), the lanes stored at `out` (two doubles). */
+export function gridDiv2(a0: f64, a1: f64, b0: f64, b1: f64, out: usize): void {
+  v128.store(out, gdiv2(f64x2.replace_lane(f64x2.splat(a0), 1, a1), f64x2.replace_lane(f64x2.splat(b0), 1, b1)));
+}
+
 /** gmul2 of (a0, a1)·(b0, b1), the lanes stored at `out` (two doubles). */
 export function gridMul2(a0: f64, a1: f64, b0: f64, b1: f64, out: usize): void {
   v128.store(out, gmul2(f64x2.replace_lane(f64x2.splat(a0), 1, a1), f64x2.replace_lane(f64x2.splat(b0), 1, b1)));

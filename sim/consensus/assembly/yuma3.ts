@@ -2,7 +2,7 @@
 // AssemblyScript: the same operations in the same order as the JavaScript, so the same doubles (tested). Matrices
 // are CSR regions of the module's memory (row starts i32, columns i32, values f64; the stored bonds as u16 columns
 // and values); every argument named as an array is a byte offset chosen by the caller (wasmKernel.ts).
-import { gdiv, gmul, gmul2, outOfRange, u16p } from './grid';
+import { exact, gdiv, gdiv2In, gmul, gmul2In, outOfRange, u16p } from './grid';
 
 @external("env", "alphaOf") declare function alphaOf(combined: f64, k: f64, low: f64, high: f64): f64;
 
@@ -42,6 +42,83 @@ let rowTrust = 0.0;
   return lastAlpha;
 }
 
+/** denseRow's loop over the columns, two at a time; `liquid`, `cf1` and `ex` are constants at every call. */
+@inline function denseLoop(
+  liquid: bool, cf1: bool, ex: bool, consensus: usize, W: usize, PW: usize, B: usize, PB: usize, ranks: usize,
+  colSum: usize, eCol: usize, eVal: usize, np: i32, nnz: i32, scale: f64, alpha: f64, alphaAtZero: f64, k: f64,
+  low: f64, high: f64,
+): i32 {
+  const one = f64x2.splat(1);
+  const zero = f64x2.splat(0);
+  const scaleV = f64x2.splat(scale);
+  const cfV = f64x2.splat(cf1 ? 1.0 : 0.0);
+  const alphaV = f64x2.splat(alpha);
+  const restV = f64x2.splat(1 - alpha);
+  const zeroRate = f64x2.splat(alphaAtZero);
+  const u16Max = f64x2.splat(65535);
+  let tacc = zero;
+  let at = nnz;
+  for (let j = 0; j < np; j += 2) {
+    const o = <usize>j << 3;
+    const th = v128.load(consensus + o);
+    const v = v128.load(W + o);
+    const pw = v128.load(PW + o);
+    const raw = v128.load(B + o);
+    const b = ex ? gdiv2In(raw, u16Max, true) : f64x2.div(raw, u16Max); // u16p
+    const m = v128.and(f64x2.lt(th, v), one);
+    const notPositive = v128.and(v128.not(f64x2.gt(th, zero)), one);
+    const kept = f64x2.sub(one, f64x2.mul(m, notPositive));
+    const x = f64x2.add(f64x2.mul(th, m), f64x2.mul(v, f64x2.sub(one, m)));
+    const keptHere = f64x2.mul(kept, pw);
+    tacc = f64x2.add(tacc, f64x2.mul(x, keptHere));
+    v128.store(ranks + o, f64x2.add(v128.load(ranks + o), f64x2.mul(gmul2In(scaleV, x, ex), keptHere)));
+    // A kept weight here (what the sparse loop goes on with), as a lane mask.
+    const withWeight = v128.and(f64x2.ge(kept, cfV), f64x2.ne(pw, zero));
+    const wv = cf1 ? x : v;
+    let out: v128;
+    if (liquid) {
+      let combined: v128;
+      if (cf1) combined = f64x2.mul(f64x2.sub(b, wv), v128.and(f64x2.lt(wv, b), one));
+      else {
+        const ge = v128.and(f64x2.ge(wv, b), one);
+        const diff = f64x2.add(f64x2.mul(f64x2.sub(wv, th), ge), f64x2.mul(f64x2.sub(b, wv), f64x2.sub(one, ge)));
+        const under = v128.and(f64x2.lt(diff, zero), one);
+        const over = v128.and(f64x2.gt(diff, one), one);
+        combined = f64x2.add(f64x2.mul(diff, f64x2.sub(f64x2.sub(one, under), over)), over);
+      }
+      let rate = zeroRate;
+      if (v128.any_true(v128.and(f64x2.ne(combined, zero), withWeight))) {
+        const r0 = i64x2.extract_lane(withWeight, 0) != 0
+          ? rateOf(f64x2.extract_lane(combined, 0), k, low, high, alphaAtZero) : alphaAtZero;
+        const r1 = i64x2.extract_lane(withWeight, 1) != 0
+          ? rateOf(f64x2.extract_lane(combined, 1), k, low, high, alphaAtZero) : alphaAtZero;
+        rate = f64x2.replace_lane(f64x2.splat(r0), 1, r1);
+      }
+      const inc = gmul2In(rate, wv, ex);
+      const total = f64x2.add(gmul2In(f64x2.sub(one, rate), b, ex), v128.and(inc, f64x2.gt(inc, zero)));
+      out = v128.and(v128.bitselect(total, one, f64x2.lt(total, one)), withWeight);
+    } else {
+      const decayed = gmul2In(restV, b, ex);
+      const withBond = f64x2.ne(v128.load(PB + o), zero);
+      out = v128.bitselect(f64x2.add(gmul2In(alphaV, wv, ex), decayed), v128.and(decayed, withBond), withWeight);
+    }
+    const positive = f64x2.gt(out, zero);
+    v128.store(colSum + o, f64x2.add(v128.load(colSum + o), v128.and(out, positive)));
+    // Packed without a branch: both lanes written, the count advanced past the positive ones (the padding lane
+    // is 0; the EMA bonds have one entry of slack).
+    const o0 = f64x2.extract_lane(out, 0);
+    const o1 = f64x2.extract_lane(out, 1);
+    setI32(eCol, at, j);
+    setF64(eVal, at, o0);
+    at += <i32>(o0 > 0);
+    setI32(eCol, at, j + 1);
+    setF64(eVal, at, o1);
+    at += <i32>(o1 > 0);
+  }
+  rowTrust = f64x2.extract_lane(tacc, 0) + f64x2.extract_lane(tacc, 1);
+  return at;
+}
+
 /**
  * Row i of yuma3Pass on dense rows, two columns at a time (f64x2): the weights row and the kept bonds of the row are
  * scattered into zeroed scratch rows (values and presence flags: W, PW, B, PB, each `np` doubles), every column then
@@ -70,76 +147,17 @@ function denseRow(
     const c = <i32>u16At(bCol, p);
     rowUnsorted |= <i32>(c <= prev);
     prev = c;
-    setF64(B, c, u16p(u16At(bVal, p)));
+    setF64(B, c, <f64>u16At(bVal, p)); // the raw u16: u16p below, two at a time
     setF64(PB, c, 1);
   }
-  const one = f64x2.splat(1);
-  const zero = f64x2.splat(0);
-  const scaleV = f64x2.splat(scale);
-  const cfV = f64x2.splat(<f64>cf);
-  const alphaV = f64x2.splat(alpha);
-  const restV = f64x2.splat(1 - alpha);
-  const zeroRate = f64x2.splat(alphaAtZero);
-  let tacc = zero;
-  let at = nnz;
-  for (let j = 0; j < np; j += 2) {
-    const o = <usize>j << 3;
-    const th = v128.load(consensus + o);
-    const v = v128.load(W + o);
-    const pw = v128.load(PW + o);
-    const b = v128.load(B + o);
-    const m = v128.and(f64x2.lt(th, v), one);
-    const notPositive = v128.and(v128.not(f64x2.gt(th, zero)), one);
-    const kept = f64x2.sub(one, f64x2.mul(m, notPositive));
-    const x = f64x2.add(f64x2.mul(th, m), f64x2.mul(v, f64x2.sub(one, m)));
-    const keptHere = f64x2.mul(kept, pw);
-    tacc = f64x2.add(tacc, f64x2.mul(x, keptHere));
-    v128.store(ranks + o, f64x2.add(v128.load(ranks + o), f64x2.mul(gmul2(scaleV, x), keptHere)));
-    // A kept weight here (what the sparse loop goes on with), as a lane mask.
-    const withWeight = v128.and(f64x2.ge(kept, cfV), f64x2.ne(pw, zero));
-    const wv = cf == 1 ? x : v;
-    let out: v128;
-    if (liquid) {
-      let combined: v128;
-      if (cf == 1) combined = f64x2.mul(f64x2.sub(b, wv), v128.and(f64x2.lt(wv, b), one));
-      else {
-        const ge = v128.and(f64x2.ge(wv, b), one);
-        const diff = f64x2.add(f64x2.mul(f64x2.sub(wv, th), ge), f64x2.mul(f64x2.sub(b, wv), f64x2.sub(one, ge)));
-        const under = v128.and(f64x2.lt(diff, zero), one);
-        const over = v128.and(f64x2.gt(diff, one), one);
-        combined = f64x2.add(f64x2.mul(diff, f64x2.sub(f64x2.sub(one, under), over)), over);
-      }
-      let rate = zeroRate;
-      if (v128.any_true(v128.and(f64x2.ne(combined, zero), withWeight))) {
-        const r0 = i64x2.extract_lane(withWeight, 0) != 0
-          ? rateOf(f64x2.extract_lane(combined, 0), k, low, high, alphaAtZero) : alphaAtZero;
-        const r1 = i64x2.extract_lane(withWeight, 1) != 0
-          ? rateOf(f64x2.extract_lane(combined, 1), k, low, high, alphaAtZero) : alphaAtZero;
-        rate = f64x2.replace_lane(f64x2.splat(r0), 1, r1);
-      }
-      const inc = gmul2(rate, wv);
-      const total = f64x2.add(gmul2(f64x2.sub(one, rate), b), v128.and(inc, f64x2.gt(inc, zero)));
-      out = v128.and(v128.bitselect(total, one, f64x2.lt(total, one)), withWeight);
-    } else {
-      const decayed = gmul2(restV, b);
-      const withBond = f64x2.ne(v128.load(PB + o), zero);
-      out = v128.bitselect(f64x2.add(gmul2(alphaV, wv), decayed), v128.and(decayed, withBond), withWeight);
-    }
-    const positive = f64x2.gt(out, zero);
-    v128.store(colSum + o, f64x2.add(v128.load(colSum + o), v128.and(out, positive)));
-    // Packed without a branch: both lanes written, the count advanced past the positive ones (the padding lane
-    // is 0; the EMA bonds have one entry of slack).
-    const o0 = f64x2.extract_lane(out, 0);
-    const o1 = f64x2.extract_lane(out, 1);
-    setI32(eCol, at, j);
-    setF64(eVal, at, o0);
-    at += <i32>(o0 > 0);
-    setI32(eCol, at, j + 1);
-    setF64(eVal, at, o1);
-    at += <i32>(o1 > 0);
+  // One copy of the loop per (liquid, clipped weights for bonds, exact) with those as constants: each copy keeps
+  // only what its mode computes live (fewer vectors spilled to the stack).
+  if (liquid) {
+    if (cf == 1) return exact ? denseLoop(true, true, true, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, true, false, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+    return exact ? denseLoop(true, false, true, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, false, false, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high);
   }
-  rowTrust = f64x2.extract_lane(tacc, 0) + f64x2.extract_lane(tacc, 1);
-  return at;
+  if (cf == 1) return exact ? denseLoop(false, true, true, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, true, false, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+  return exact ? denseLoop(false, false, true, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, false, false, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high);
 }
 
 /**
