@@ -2,19 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixedArith } from '../sim/consensus/fixed.ts';
 import { wasmGrid } from '../sim/consensus/wasmKernel.ts';
+import { G, gridValue, quotientBelowPoint, toRaw } from './support/gridCases.ts';
 
 // The WebAssembly kernel's grid operations (assembly/grid.ts) against substrate_fixed's I32F32 on bigint (fixed.ts)
 // in exact mode, and against the float formula of the generic float path in float mode.
-const G = 2 ** 32;
-const toRaw = (x: number): bigint => BigInt(x * G);
-const gridValue = fc.oneof(
-  fc.integer({ min: 0, max: 2 ** 32 }).map((r) => r / G),
-  fc.integer({ min: -(2 ** 40), max: 2 ** 40 }).map((r) => r / G),
-  fc.integer({ min: 0, max: 65535 }),
-  fc.integer({ min: 1, max: 65535 }).map((v) => Math.trunc((v / 65535) * G) / G),
-  fc.constantFrom(0, 1, 0.5, 0.25, 2 ** -32, 1 - 2 ** -32, 3, 65535, 1e6),
-);
-
 describe('the WebAssembly grid operations', () => {
   it('multiply as I32F32 saturating_mul (exact) and as floor(a·b·2^32)/2^32 (float)', () => {
     fc.assert(
@@ -76,21 +67,12 @@ describe('the WebAssembly grid operations', () => {
   });
 
   it('truncate a quotient just below a grid point, where the double quotient rounds onto it', () => {
-    // As grid.test.ts: B odd > 2^21, t = B^-1 mod 2^32, A = (t·B − 1)/2^32; (A/B)·2^32 = t − 1/B truncates to t − 1.
-    const inverse = (b: bigint): bigint => {
-      let x = 1n;
-      for (let k = 0; k < 6; k++) x = (x * (2n - b * x)) & 0xffffffffn;
-      return x;
-    };
     let roundedUp = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 2 ** 21, max: 2 ** 30 }), (half) => {
-        const B = BigInt(2 * half + 1);
-        const t = inverse(B);
-        const A = (t * B - 1n) >> 32n;
-        const a = Number(A) / G;
-        const b = Number(B) / G;
+      fc.property(quotientBelowPoint, ({ a, b, point: t }) => {
         expect(toRaw(wasmGrid.div(a, b, true))).toBe(t - 1n);
+        const [x0, x1] = wasmGrid.div2(a, 0.5, b, 0.25, true); // the two-lane quotient corrects its lane too
+        expect([toRaw(x0), toRaw(x1)]).toEqual([t - 1n, 2n * BigInt(G)]);
         if (toRaw(wasmGrid.div(a, b, false)) === t) roundedUp++;
       }),
     );

@@ -2,26 +2,25 @@
 // AssemblyScript, compiled into kernel.wasm by `npm run build:wasm` (the .wasm is committed; a test rebuilds it and
 // compares). Same operations in the same order as the JavaScript, so the same doubles come out (also tested).
 // Memory regions are byte offsets chosen by the caller (wasmKernel.ts); offsets inside them count doubles.
+import { f64At, setF64 } from './memory';
+
 const BUCKETS: i32 = 32;
 const SMALL: i32 = 8;
-
-@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 
 function selectPairs(h: usize, start: i32, count: i32, nv: i32, minority: f64, stakeBelow: f64, stakeUpTo: f64): f64 {
   const slot = 2 * nv;
   let a = 0; let b = 1; let c = 2;
   let cur = start; let len = count; let lo = stakeBelow; let hi = stakeUpTo;
   for (let iteration = 0; iteration <= count; iteration++) {
-    if (len == 1) return ld(h, cur);
-    const pivot = ld(h, cur + 2 * (len >> 1));
+    if (len == 1) return f64At(h, cur);
+    const pivot = f64At(h, cur + 2 * (len >> 1));
     const lower = a * slot; const upper = b * slot;
     let nl = 0; let nu = 0; let loStake = 0.0; let hiStake = 0.0;
     for (let k = cur; k < cur + 2 * len; k += 2) {
-      const s = ld(h, k); const w = ld(h, k + 1);
+      const s = f64At(h, k); const w = f64At(h, k + 1);
       const l = <i32>(s < pivot); const u = <i32>(s > pivot);
-      st(h, lower + nl, s); st(h, lower + nl + 1, w);
-      st(h, upper + nu, s); st(h, upper + nu + 1, w);
+      setF64(h, lower + nl, s); setF64(h, lower + nl + 1, w);
+      setF64(h, upper + nu, s); setF64(h, upper + nu + 1, w);
       nl += 2 * l; nu += 2 * u;
       loStake += w * <f64>l; hiStake += w * <f64>u;
     }
@@ -34,36 +33,36 @@ function selectPairs(h: usize, start: i32, count: i32, nv: i32, minority: f64, s
 
 function columnMedian(h: usize, sc: usize, base: i32, stake: usize, nv: i32, minority: f64, stakeSum: f64): f64 {
   const cur = 4 * nv;
-  for (let k = 0; k < nv; k++) { st(h, cur + 2 * k, ld(sc, base + k)); st(h, cur + 2 * k + 1, ld(stake, k)); }
+  for (let k = 0; k < nv; k++) { setF64(h, cur + 2 * k, f64At(sc, base + k)); setF64(h, cur + 2 * k + 1, f64At(stake, k)); }
   return selectPairs(h, cur, nv, nv, minority, 0, stakeSum);
 }
 
 function narrowed(h: usize, sc: usize, base: i32, stake: usize, nv: i32, minority: f64, stakeSum: f64, bucketOf: usize, bstake: usize): f64 {
-  let lo = ld(sc, base); let hi = lo;
-  for (let k = 8; k < nv; k += 8) { const s = ld(sc, base + k); lo = s < lo ? s : lo; hi = s > hi ? s : hi; }
-  if (!(stakeSum > minority)) { for (let k = 0; k < nv; k++) { const s = ld(sc, base + k); hi = s > hi ? s : hi; } return hi; }
+  let lo = f64At(sc, base); let hi = lo;
+  for (let k = 8; k < nv; k += 8) { const s = f64At(sc, base + k); lo = s < lo ? s : lo; hi = s > hi ? s : hi; }
+  if (!(stakeSum > minority)) { for (let k = 0; k < nv; k++) { const s = f64At(sc, base + k); hi = s > hi ? s : hi; } return hi; }
   if (lo == hi) return columnMedian(h, sc, base, stake, nv, minority, stakeSum);
   const scale = <f64>BUCKETS / (hi - lo);
-  for (let b = 0; b < BUCKETS; b++) st(bstake, b, 0);
+  for (let b = 0; b < BUCKETS; b++) setF64(bstake, b, 0);
   for (let k = 0; k < nv; k++) {
-    const x = (ld(sc, base + k) - lo) * scale;
+    const x = (f64At(sc, base + k) - lo) * scale;
     const b = x < 0 ? 0 : x < <f64>BUCKETS ? <i32>x : BUCKETS - 1;
     store<i32>(bucketOf + (<usize>k << 2), b);
-    st(bstake, b, ld(bstake, b) + ld(stake, k));
+    setF64(bstake, b, f64At(bstake, b) + f64At(stake, k));
   }
   let below = 0.0; let at = 0;
-  while (at < BUCKETS - 1 && !(minority < below + ld(bstake, at))) { below += ld(bstake, at); at++; }
+  while (at < BUCKETS - 1 && !(minority < below + f64At(bstake, at))) { below += f64At(bstake, at); at++; }
   const cur = 4 * nv; let m = 0;
   for (let k = 0; k < nv; k++) {
-    st(h, cur + m, ld(sc, base + k)); st(h, cur + m + 1, ld(stake, k));
+    setF64(h, cur + m, f64At(sc, base + k)); setF64(h, cur + m + 1, f64At(stake, k));
     m += load<i32>(bucketOf + (<usize>k << 2)) == at ? 2 : 0;
   }
   m >>= 1;
-  if (m > SMALL) return selectPairs(h, cur, m, nv, minority, below, below + ld(bstake, at));
+  if (m > SMALL) return selectPairs(h, cur, m, nv, minority, below, below + f64At(bstake, at));
   let best = Infinity;
   for (let x = 0; x < m; x++) {
-    const s = ld(h, cur + 2 * x); let upTo = below;
-    for (let y = 0; y < m; y++) upTo += ld(h, cur + 2 * y) <= s ? ld(h, cur + 2 * y + 1) : 0;
+    const s = f64At(h, cur + 2 * x); let upTo = below;
+    for (let y = 0; y < m; y++) upTo += f64At(h, cur + 2 * y) <= s ? f64At(h, cur + 2 * y + 1) : 0;
     if (minority < upTo && s < best) best = s;
   }
   return best;
@@ -74,8 +73,8 @@ const NARROW_FROM: i32 = 16;
 
 export function consensus(sc: usize, n: i32, nv: i32, stake: usize, stakeSum: f64, minority: f64, out: usize, h: usize, bucketOf: usize, bstake: usize): void {
   if (nv < NARROW_FROM) {
-    for (let j = 0; j < n; j++) st(out, j, columnMedian(h, sc, j * nv, stake, nv, minority, stakeSum));
+    for (let j = 0; j < n; j++) setF64(out, j, columnMedian(h, sc, j * nv, stake, nv, minority, stakeSum));
     return;
   }
-  for (let j = 0; j < n; j++) st(out, j, narrowed(h, sc, j * nv, stake, nv, minority, stakeSum, bucketOf, bstake));
+  for (let j = 0; j < n; j++) setF64(out, j, narrowed(h, sc, j * nv, stake, nv, minority, stakeSum, bucketOf, bstake));
 }

@@ -2,12 +2,7 @@
 // by wasmKernel.ts) filtered, normalised and scattered into the median's score matrix. Arguments named as arrays
 // are byte offsets chosen by the caller.
 import { gdiv, outOfRange } from './grid';
-
-@inline function f64At(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function setF64(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-@inline function i32At(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function setI32(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function u16At(p: usize, i: i32): i32 { return <i32>load<u16>(p + (<usize>i << 1)); }
+import { f64At, i32At, setF64, setI32, u16At } from './memory';
 
 /**
  * Rows of uids with a permit (`permits`, u8), entries j >= n dropped, the diagonal dropped except the owner's, weights

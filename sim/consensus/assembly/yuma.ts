@@ -4,13 +4,7 @@
 // module's memory (row starts i32, columns i32, values f64); arguments named as arrays are byte offsets chosen by
 // the caller (wasmKernel.ts).
 import { gdiv, gmul, outOfRange } from './grid';
-
-@inline function f64At(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function setF64(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-@inline function i32At(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function setI32(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function u16At(p: usize, i: i32): i32 { return <i32>load<u16>(p + (<usize>i << 1)); }
-@inline function setU16(p: usize, i: i32, v: u32): void { store<u16>(p + (<usize>i << 1), <u16>v); }
+import { f64At, i32At, setF64, setI32, storeBond, u16At } from './memory';
 
 const END: i32 = 0x7fffffff;
 
@@ -177,9 +171,7 @@ export function yumaDividends(
       else s0 += term;
       if (stored) {
         const d = f64At(colMax, j);
-        const u = <i32>Math.floor((d != 0 ? gdiv(x, d) : x) * 65535);
-        setU16(store, at + q - first, <u32>j);
-        setU16(store, size + at + q - first, <u32>(u > 65535 ? 65535 : u < 0 ? 0 : u));
+        storeBond(store, size, at + q - first, j, d != 0 ? gdiv(x, d) : x);
       }
     }
     setF64(out, i, s0 + s1);

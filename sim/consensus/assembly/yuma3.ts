@@ -3,15 +3,9 @@
 // are CSR regions of the module's memory (row starts i32, columns i32, values f64; the stored bonds as u16 columns
 // and values); every argument named as an array is a byte offset chosen by the caller (wasmKernel.ts).
 import { exact, gdiv, gdiv2In, gmul, gmul2In, outOfRange, u16p } from './grid';
+import { f64At, i32At, setF64, setI32, storeBond, u16At } from './memory';
 
 @external("env", "alphaOf") declare function alphaOf(combined: f64, k: f64, low: f64, high: f64): f64;
-
-@inline function f64At(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function setF64(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-@inline function i32At(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function setI32(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function u16At(p: usize, i: i32): u32 { return <u32>load<u16>(p + (<usize>i << 1)); }
-@inline function setU16(p: usize, i: i32, v: u32): void { store<u16>(p + (<usize>i << 1), <u16>v); }
 
 const END: i32 = 0x7fffffff;
 
@@ -218,7 +212,7 @@ export function yuma3Pass(
       const wv = cf == 1 ? x : v;
       while (bj < j) {
         if (!liquid) {
-          const d = gmul(rest, u16p(u16At(bVal, pb)));
+          const d = gmul(rest, u16p(<u32>u16At(bVal, pb)));
           if (d > 0) {
             setI32(eCol, nnz, bj);
             setF64(eVal, nnz++, d);
@@ -233,7 +227,7 @@ export function yuma3Pass(
       let b = 0.0;
       const has = bj == j;
       if (has) {
-        b = u16p(u16At(bVal, pb));
+        b = u16p(<u32>u16At(bVal, pb));
         pb = keptFrom(bCol, be, n, keep, pb + 1);
         const next = pb < be ? <i32>u16At(bCol, pb) : END;
         unsorted |= <i32>(next <= bj);
@@ -267,7 +261,7 @@ export function yuma3Pass(
     setF64(trust, i, t0 + t1);
     while (bj != END) {
       if (!liquid) {
-        const d = gmul(rest, u16p(u16At(bVal, pb)));
+        const d = gmul(rest, u16p(<u32>u16At(bVal, pb)));
         if (d > 0) {
           setI32(eCol, nnz, bj);
           setF64(eVal, nnz++, d);
@@ -310,11 +304,7 @@ export function yuma3Dividends(
       if (q & 1) s1 += term;
       else s0 += term;
       if (stored) {
-        // floor(b·65535) clamped to [0, 65535] (NaN to 0, as a Uint16Array store of NaN): a saturating truncation
-        // of the floor does the lower end.
-        const u = <i32>Math.floor(v * 65535);
-        setU16(store, at + q - s, <u32>j);
-        setU16(store, size + at + q - s, <u32>(u > 65535 ? 65535 : u < 0 ? 0 : u));
+        storeBond(store, size, at + q - s, j, v);
       }
     }
     const dv = gmul(s0 + s1, f64At(activeStake, i));
