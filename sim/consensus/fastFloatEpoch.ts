@@ -3,7 +3,7 @@ import { Csr, growF64, growU8 } from './fastFloatBuffers.ts';
 import { yuma3DividendsAndStore } from './fastFloatDividends.ts';
 import { alphaOf, matEmaLiquid } from './fastFloatLiquid.ts';
 import { Voters } from './fastFloatMedian.ts';
-import { colMaxima, emissionShares, storageBuffer, storeBonds, storedRows, toRao, toU16 } from './fastFloatOutput.ts';
+import { colMaxima, emissionShares, storeBonds, toRao, toU16 } from './fastFloatOutput.ts';
 import { normalizeStake, topkNonzero } from './fastFloatStake.ts';
 import { clipTrustRanks, interpolateRows, weightsEntries } from './fastFloatWeights.ts';
 import { clipDelta, emaMerge, loadRawBonds, normalizeStoreEma } from './fastFloatYuma.ts';
@@ -69,14 +69,6 @@ function weightsForBonds(k: KernelMemory, ratio: number, n: number): Csr {
   return interpolated;
 }
 
-/** Yuma3's dividends and bonds storage in WebAssembly, or null when it declines (a value beyond the fast range). */
-function wasmDividends(k: KernelMemory, exact: boolean, newPermits: Uint8Array): SparseRowU16[] | null {
-  const n = k.n;
-  k.newPermits.set(newPermits);
-  const { buf, size } = storageBuffer(k.ema.start, n, newPermits);
-  return k.yuma3Dividends(exact, size, buf) ? storedRows(buf, size, k.ema.start, n, newPermits) : null;
-}
-
 /**
  * Original Yuma's fused bonds, dividends and bonds storage in WebAssembly, or null when they decline (then nothing
  * the JavaScript kernels read was changed but the incentive, which they recompute).
@@ -90,13 +82,10 @@ function wasmYuma(
   alpha: number,
   newPermits: Uint8Array,
 ): SparseRowU16[] | null {
-  const n = k.n;
   k.loadBonds(input.bonds);
   if (k.yumaPass(exact, lastTempo, clippedForBonds, alpha) !== 0) return null;
-  normalize(k.ranks, n);
-  k.newPermits.set(newPermits);
-  const { buf, size } = storageBuffer(k.ema.start, n, newPermits);
-  return k.yumaDividends(exact, size, buf) ? storedRows(buf, size, k.ema.start, n, newPermits) : null;
+  normalize(k.ranks, k.n);
+  return k.dividendsAndStore(false, exact, newPermits);
 }
 
 function reserve(n: number): void {
@@ -216,20 +205,18 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
       colSums(ema, n, sums);
     }
     normalize(incentive, n);
-    bonds = inWasm ? wasmDividends(k, exact, newPermits) : null;
+    bonds = inWasm ? k.dividendsAndStore(true, exact, newPermits) : null;
     bonds ??= yuma3DividendsAndStore(ema, n, sums, incentive, activeStake, newPermits, dividends);
   } else {
     // The WebAssembly passes first; when they decline (an unsorted bonds row, a value beyond the fast grid range)
     // the JavaScript ones, then the general kernels.
     bonds = fused && wasmBonds ? wasmYuma(k, exact, input, lastTempo, ratio === 1, alpha, newPermits) : null;
-    if (bonds !== null) {
-      // done
-    } else if (fused && loadRawBonds(input, lastTempo, reg, oldBonds, sumsOld)) {
+    if (bonds === null && fused && loadRawBonds(input, lastTempo, reg, oldBonds, sumsOld)) {
       clipDelta(weights, n, consensus, activeStake, ratio === 1, trust, incentive, delta, sumsDelta);
       emaMerge(delta, sumsDelta, oldBonds, sumsOld, n, alpha, yumaEma, sums, colMax);
       normalize(incentive, n);
       bonds = normalizeStoreEma(yumaEma, n, sums, colMax, incentive, newPermits, dividends);
-    } else {
+    } else if (bonds === null) {
       const forBonds = weightsForBonds(k, ratio, n);
       normalize(incentive, n);
       loadBonds(input, lastTempo, reg, false, oldBonds);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Csr } from './fastFloatBuffers.ts';
 import { alphaOf } from './fastFloatLiquid.ts';
-import type { EpochInput, SparseMatrixU16 } from './types.ts';
+import { storageBuffer, storedRows } from './fastFloatOutput.ts';
+import type { EpochInput, SparseMatrixU16, SparseRowU16 } from './types.ts';
 
 /**
  * The epoch kernel's WebAssembly (assembly/*.ts → assembly/kernel.wasm, `npm run build:wasm`): the consensus median
@@ -143,12 +144,10 @@ export class KernelMemory {
   private readonly rStart: Int32Array;
   private readonly rCol: Uint16Array;
   private readonly rVal: Uint16Array;
-  private readonly emaCap: number;
 
   constructor(n: number, nv: number, weightsCap: number, bondsCap: number, emaCap: number, original = false) {
     this.n = n;
     this.nv = nv;
-    this.emaCap = emaCap;
     const l = new Layout();
     const f64 = (count: number): number => l.take(8 * count);
     this.at = {
@@ -377,56 +376,33 @@ export class KernelMemory {
   }
 
   /**
-   * fastFloatYuma.ts `normalizeStoreEma` after `yumaPass` (ranks holding the normalised incentive, `newPermits`
-   * set): dividends (not normalised) into `dividends`, the stored rows' columns and values copied into `out`
-   * (columns first, `size` entries each). Returns false when a grid operation left the fast range.
+   * The dividends and the bonds storage after `yumaPass` or `yuma3Pass` (ranks holding the normalised incentive):
+   * fastFloatYuma.ts `normalizeStoreEma` (original Yuma: dividends not yet normalised) or fastFloatDividends.ts
+   * `yuma3DividendsAndStore` (normalised) into `dividends`, and the stored rows (uids with a new permit) as views of
+   * one buffer. Null when a grid operation left the fast range (run the JavaScript).
    */
-  yumaDividends(exact: boolean, size: number, out: Uint16Array): boolean {
+  dividendsAndStore(yuma3: boolean, exact: boolean, newPermits: Uint8Array): SparseRowU16[] | null {
     const at = this.at;
+    const n = this.n;
+    this.newPermits.set(newPermits.subarray(0, n));
+    const { buf, size } = storageBuffer(this.ema.start, n, newPermits);
     wasm.setGrid(exact ? 1 : 0);
-    const status = wasm.yumaDividends(
-      this.n,
-      at.eStart,
-      at.eCol,
-      at.eVal,
-      at.colSum,
-      at.colMax,
-      at.ranks,
-      at.newPermits,
-      at.dividends,
-      at.store,
-      size,
-    );
-    if (status !== 0) return false;
-    out.set(new Uint16Array(wasm.memory.buffer, at.store, 2 * size));
-    return true;
-  }
-
-  /**
-   * fastFloatDividends.ts `yuma3DividendsAndStore` on the EMA bonds (ranks holding the normalised incentive,
-   * `newPermits` set): dividends into `dividends`, and the stored rows' columns and values, `size` entries each,
-   * copied into `out` (columns first). Returns false when a grid operation left the fast range.
-   */
-  yuma3Dividends(exact: boolean, size: number, out: Uint16Array): boolean {
-    const at = this.at;
-    if (2 * size > 2 * this.emaCap) throw new Error('kernel memory: bonds storage beyond its region');
-    wasm.setGrid(exact ? 1 : 0);
-    const status = wasm.yuma3Dividends(
-      this.n,
+    const status = (yuma3 ? wasm.yuma3Dividends : wasm.yumaDividends)(
+      n,
       at.eStart,
       at.eCol,
       at.eVal,
       at.colSum,
       at.ranks,
-      at.activeStake,
+      yuma3 ? at.activeStake : at.colMax,
       at.newPermits,
       at.dividends,
       at.store,
       size,
     );
-    if (status !== 0) return false;
-    out.set(new Uint16Array(wasm.memory.buffer, at.store, 2 * size));
-    return true;
+    if (status !== 0) return null;
+    buf.set(new Uint16Array(wasm.memory.buffer, at.store, 2 * size));
+    return storedRows(buf, size, this.ema.start, n, newPermits);
   }
 }
 

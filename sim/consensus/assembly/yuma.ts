@@ -147,7 +147,7 @@ export function yumaPass(
  * its dividend). Returns 2 when a grid operation left the fast range, else 0.
  */
 export function yumaDividends(
-  n: i32, eStart: usize, eCol: usize, eVal: usize, colSum: usize, colMax: usize, incentive: usize,
+  n: i32, eStart: usize, eCol: usize, eVal: usize, colSum: usize, incentive: usize, colMax: usize,
   newPermits: usize, out: usize, store: usize, size: i32,
 ): i32 {
   for (let j = 0; j < n; j++) {
