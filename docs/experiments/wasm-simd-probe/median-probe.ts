@@ -13,9 +13,9 @@ const q = Array.from({ length: n }, () => rng());
 const sc = new Float64Array(n * nv);
 for (let j = 0; j < n; j++) for (let k = 0; k < nv; k++) sc[j * nv + k] = Math.floor(Math.max(0, q[j]! + (rng() - 0.5) * 0.2) / 128 * 2 ** 32) / 2 ** 32;
 const kappa = 32767 / 65535;
-const { instance } = await WebAssembly.instantiate(readFileSync(new URL('../../../sim/consensus/assembly/kernel.wasm', import.meta.url)), { env: { abort: () => { throw new Error('abort'); } } });
+const { instance } = await WebAssembly.instantiate(readFileSync(new URL('../../../sim/consensus/assembly/kernel.wasm', import.meta.url)), { env: { abort: () => { throw new Error('abort'); }, alphaOf: () => 0 } }); // alphaOf: the Yuma3 pass's import, unused here
 const ex = instance.exports as any;
-ex.memory.grow(8); // the module starts with one page
+ex.memory.grow(8); // the module starts without memory pages
 const mem = new Float64Array(ex.memory.buffer);
 const B = 65536, SC = B, STK = B + 131072, OUT = STK + 1024, H = OUT + 4096, BO = H + 8192, BS = BO + 4096;
 mem.set(sc, SC / 8); mem.set(v.stake.subarray(0, nv), STK / 8);
