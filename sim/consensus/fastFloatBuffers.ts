@@ -21,9 +21,16 @@ export const growU8 = (buf: Uint8Array<ArrayBuffer>, size: number): Uint8Array<A
  * generic path keeps them (storage order, duplicates and unsorted columns included).
  */
 export class Csr {
-  start = new Int32Array(16);
-  col = new Int32Array(16);
-  val = new Float64Array(16);
+  start: Int32Array<ArrayBuffer>;
+  col: Int32Array<ArrayBuffer>;
+  val: Float64Array<ArrayBuffer>;
+
+  /** Empty, or on the given arrays (views of the kernel memory: no arrays of its own are made then). */
+  constructor(start?: Int32Array<ArrayBuffer>, col?: Int32Array<ArrayBuffer>, val?: Float64Array<ArrayBuffer>) {
+    this.start = start ?? new Int32Array(16);
+    this.col = col ?? new Int32Array(16);
+    this.val = val ?? new Float64Array(16);
+  }
 
   /** Make room for `rows` rows and `entries` entries; the contents become garbage. */
   reserve(rows: number, entries: number): void {

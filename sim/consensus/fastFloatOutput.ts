@@ -91,17 +91,23 @@ export function emissionShares(
 
 export const EMPTY_ROW: SparseRowU16 = { cols: new Uint16Array(0), vals: new Uint16Array(0) };
 
+/** How many entries the bonds storage holds: those of the rows of uids with a new permit (the only rows stored). */
+export function storageSize(start: Int32Array, n: number, newPermits: Uint8Array): number {
+  let size = 0;
+  for (let i = 0; i < n; i++) if (newPermits[i]) size += start[i + 1]! - start[i]!;
+  return size;
+}
+
 /**
- * The bonds storage's buffer for an epoch: the rows of uids with a new permit (the only rows stored), columns in its
- * first half and values in its second, each half `size` entries long. Returns the buffer and `size`.
+ * The bonds storage's buffer for an epoch: the stored rows' columns in its first half and values in its second,
+ * each half `size` (storageSize) entries long. Returns the buffer and `size`.
  */
 export function storageBuffer(
   start: Int32Array,
   n: number,
   newPermits: Uint8Array,
 ): { buf: Uint16Array; size: number } {
-  let size = 0;
-  for (let i = 0; i < n; i++) if (newPermits[i]) size += start[i + 1]! - start[i]!;
+  const size = storageSize(start, n, newPermits);
   return { buf: new Uint16Array(2 * size), size };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Csr } from './fastFloatBuffers.ts';
 import { alphaOf } from './fastFloatLiquid.ts';
-import { storageBuffer, storedRows } from './fastFloatOutput.ts';
+import { storageSize, storedRows } from './fastFloatOutput.ts';
 import type { EpochInput, SparseMatrixU16, SparseRowU16 } from './types.ts';
 
 /**
@@ -69,6 +69,8 @@ class Layout {
     this.end += Math.ceil(bytes / 8) * 8;
     return at;
   }
+  /** A region of `count` doubles (bound: passed around as a function). */
+  readonly doubles = (count: number): number => this.take(8 * count);
 }
 
 /**
@@ -136,8 +138,8 @@ export class KernelMemory {
   readonly dividends: Float64Array;
   readonly newPermits: Uint8Array;
   /** The epoch's weights and EMA bonds (CSR views: `reserve` within the caps keeps them in place). */
-  readonly weights = new Csr();
-  readonly ema = new Csr();
+  readonly weights: Csr;
+  readonly ema: Csr;
   private readonly bStart: Int32Array;
   private readonly bCol: Uint16Array;
   private readonly bVal: Uint16Array;
@@ -149,7 +151,7 @@ export class KernelMemory {
     this.n = n;
     this.nv = nv;
     const l = new Layout();
-    const f64 = (count: number): number => l.take(8 * count);
+    const f64 = l.doubles;
     this.at = {
       scores: f64(n * nv),
       stake: f64(nv),
@@ -197,28 +199,30 @@ export class KernelMemory {
     if (l.end > have) wasm.memory.grow(Math.ceil((l.end - have) / PAGE));
     const buffer = wasm.memory.buffer;
     const at = this.at;
-    const f = (offset: number, length: number): Float64Array<ArrayBuffer> => new Float64Array(buffer, offset, length);
-    const i = (offset: number, length: number): Int32Array<ArrayBuffer> => new Int32Array(buffer, offset, length);
-    this.scores = f(at.scores, n * nv);
+    this.scores = new Float64Array(buffer, at.scores, n * nv);
     this.scores.fill(0);
-    this.consensus = f(at.consensus, n);
-    this.activeStake = f(at.activeStake, n);
-    this.reg = f(at.reg, n);
-    this.trust = f(at.trust, n);
-    this.ranks = f(at.ranks, n);
-    this.colSum = f(at.colSum, n);
-    this.dividends = f(at.dividends, n);
+    this.consensus = new Float64Array(buffer, at.consensus, n);
+    this.activeStake = new Float64Array(buffer, at.activeStake, n);
+    this.reg = new Float64Array(buffer, at.reg, n);
+    this.trust = new Float64Array(buffer, at.trust, n);
+    this.ranks = new Float64Array(buffer, at.ranks, n);
+    this.colSum = new Float64Array(buffer, at.colSum, n);
+    this.dividends = new Float64Array(buffer, at.dividends, n);
     this.newPermits = new Uint8Array(buffer, at.newPermits, n);
-    this.weights.start = i(at.wStart, n + 1);
-    this.weights.col = i(at.wCol, weightsCap);
-    this.weights.val = f(at.wVal, weightsCap);
-    this.ema.start = i(at.eStart, n + 1);
-    this.ema.col = i(at.eCol, emaCap);
-    this.ema.val = f(at.eVal, emaCap);
-    this.rStart = i(at.rStart, n + 1);
+    this.weights = new Csr(
+      new Int32Array(buffer, at.wStart, n + 1),
+      new Int32Array(buffer, at.wCol, weightsCap),
+      new Float64Array(buffer, at.wVal, weightsCap),
+    );
+    this.ema = new Csr(
+      new Int32Array(buffer, at.eStart, n + 1),
+      new Int32Array(buffer, at.eCol, emaCap),
+      new Float64Array(buffer, at.eVal, emaCap),
+    );
+    this.rStart = new Int32Array(buffer, at.rStart, n + 1);
     this.rCol = new Uint16Array(buffer, at.rCol, weightsCap);
     this.rVal = new Uint16Array(buffer, at.rVal, weightsCap);
-    this.bStart = i(at.bStart, n + 1);
+    this.bStart = new Int32Array(buffer, at.bStart, n + 1);
     this.bCol = new Uint16Array(buffer, at.bCol, bondsCap);
     this.bVal = new Uint16Array(buffer, at.bVal, bondsCap);
   }
@@ -385,7 +389,7 @@ export class KernelMemory {
     const at = this.at;
     const n = this.n;
     this.newPermits.set(newPermits.subarray(0, n));
-    const { buf, size } = storageBuffer(this.ema.start, n, newPermits);
+    const size = storageSize(this.ema.start, n, newPermits);
     wasm.setGrid(exact ? 1 : 0);
     const status = (yuma3 ? wasm.yuma3Dividends : wasm.yumaDividends)(
       n,
@@ -401,7 +405,7 @@ export class KernelMemory {
       size,
     );
     if (status !== 0) return null;
-    buf.set(new Uint16Array(wasm.memory.buffer, at.store, 2 * size));
+    const buf = new Uint16Array(wasm.memory.buffer, at.store, 2 * size).slice(); // a copy the epoch's result owns
     return storedRows(buf, size, this.ema.start, n, newPermits);
   }
 }
@@ -420,9 +424,10 @@ function copyRows(
     start[r] = at;
     const row = rows[r];
     if (row && row.cols.length > 0 && (include === null || include[r])) {
+      const len = row.cols.length;
       cols.set(row.cols, at);
-      vals.set(row.vals.subarray(0, row.cols.length), at);
-      at += row.cols.length;
+      vals.set(row.vals.length === len ? row.vals : row.vals.subarray(0, len), at); // no view made per row
+      at += len;
     }
   }
   start[n] = at;
