@@ -17,6 +17,9 @@ export function loadWeights(
   n: i32, rStart: usize, rCol: usize, rVal: usize, permits: usize, lastUpdate: usize, commit: usize, reg: usize,
   owner: i32, pos: usize, nv: i32, wStart: usize, wCol: usize, wVal: usize, scores: usize,
 ): i32 {
+  // The newest registration: a row set after it (and committed no earlier) has no weight dropped by registration.
+  let newest = -Infinity;
+  for (let j = 0; j < n; j++) { const r = f64At(reg, j); if (r > newest) newest = r; }
   let nnz = 0;
   let unsorted = 0;
   for (let i = 0; i < n; i++) {
@@ -29,17 +32,30 @@ export function loadWeights(
     let sum: i64 = 0;
     let prev = -1;
     const re = i32At(rStart, i + 1);
-    for (let k = i32At(rStart, i); k < re; k++) {
-      const j = u16At(rCol, k);
-      if (j >= n || j == self) continue;
-      const rj = f64At(reg, j);
-      if (lu <= rj || cb < rj) continue;
-      const v = u16At(rVal, k);
-      setI32(wCol, nnz, j);
-      setF64(wVal, nnz++, <f64>v);
-      sum += v;
-      unsorted |= <i32>(j <= prev);
-      prev = j;
+    if (lu > newest && cb >= newest) {
+      for (let k = i32At(rStart, i); k < re; k++) {
+        const j = u16At(rCol, k);
+        if (j >= n || j == self) continue;
+        const v = u16At(rVal, k);
+        setI32(wCol, nnz, j);
+        setF64(wVal, nnz++, <f64>v);
+        sum += v;
+        unsorted |= <i32>(j <= prev);
+        prev = j;
+      }
+    } else {
+      for (let k = i32At(rStart, i); k < re; k++) {
+        const j = u16At(rCol, k);
+        if (j >= n || j == self) continue;
+        const rj = f64At(reg, j);
+        if (lu <= rj || cb < rj) continue;
+        const v = u16At(rVal, k);
+        setI32(wCol, nnz, j);
+        setF64(wVal, nnz++, <f64>v);
+        sum += v;
+        unsorted |= <i32>(j <= prev);
+        prev = j;
+      }
     }
     const s = <f64>sum;
     const p = i32At(pos, i);
