@@ -32,6 +32,8 @@ export function loadWeights(
     let sum: i64 = 0;
     let prev = -1;
     const re = i32At(rStart, i + 1);
+    // Two copies of the filter on purpose: one test of a loop-invariant flag inside a single loop measured 72 µs
+    // against 57 at 64 × 256 (the optimiser does not split the loop itself).
     if (lu > newest && cb >= newest) {
       for (let k = i32At(rStart, i); k < re; k++) {
         const j = u16At(rCol, k);
