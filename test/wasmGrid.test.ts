@@ -45,6 +45,33 @@ describe('the WebAssembly grid operations', () => {
     );
   });
 
+  it('divide through the reciprocal of the divisor exactly as by the division (gdivBy), in both modes', () => {
+    const nonNegative = gridValue.filter((x) => x >= 0);
+    fc.assert(
+      fc.property(nonNegative, nonNegative, (a, b) => {
+        fc.pre(b > 0 && a / b < 2 ** 20);
+        expect(wasmGrid.divBy(a, b, true)).toBe(wasmGrid.div(a, b, true));
+        expect(wasmGrid.divBy(a, b, false)).toBe(wasmGrid.div(a, b, false));
+      }),
+      { numRuns: 5000 },
+    );
+    // Quotients just below a grid point (where the reciprocal's product may round onto it), and on one.
+    fc.assert(
+      fc.property(quotientBelowPoint, ({ a, b, below }) => {
+        expect(toRaw(wasmGrid.divBy(a, b, true))).toBe(below);
+        expect(wasmGrid.divBy(a, b, false)).toBe(wasmGrid.div(a, b, false));
+      }),
+    );
+    for (const [a, b] of [
+      [1, 3],
+      [2, 6],
+      [65535, 65535],
+      [0.5, 0.25],
+      [7, 7],
+    ] as const)
+      for (const exact of [true, false]) expect(wasmGrid.divBy(a, b, exact)).toBe(wasmGrid.div(a, b, exact));
+  });
+
   it('divide two lanes at once (SIMD) as the scalar quotient, each lane on its own', () => {
     fc.assert(
       fc.property(gridValue, gridValue, gridValue, gridValue, (a0, a1, b0, b1) => {

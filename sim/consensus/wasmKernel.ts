@@ -42,6 +42,7 @@ interface Exports {
   gridMul(a: number, b: number): number;
   gridMul2(a0: number, a1: number, b0: number, b1: number, out: number): void;
   gridDiv2(a0: number, a1: number, b0: number, b1: number, out: number): void;
+  gridDivBy(a: number, b: number): number;
   gridDiv(a: number, b: number): number;
   gridU16(v: number): number;
   yuma3Dividends(...args: number[]): number;
@@ -106,6 +107,7 @@ export class KernelMemory {
     readonly dStart: number;
     readonly dCol: number;
     readonly dividends: number;
+    readonly recip: number;
     readonly lastUpdate: number;
     readonly commit: number;
     readonly wVal: number;
@@ -171,6 +173,7 @@ export class KernelMemory {
       oVal: f64(original ? bondsCap : 0),
       dVal: f64(original ? weightsCap : 0),
       dividends: f64(n),
+      recip: f64(n),
       lastUpdate: f64(n),
       commit: f64(n),
       wVal: f64(weightsCap),
@@ -403,6 +406,7 @@ export class KernelMemory {
       at.dividends,
       at.store,
       size,
+      at.recip,
     );
     if (status !== 0) return null;
     const buf = new Uint16Array(wasm.memory.buffer, at.store, 2 * size).slice(); // a copy the epoch's result owns
@@ -457,6 +461,11 @@ export const wasmGrid = {
   /** The two-lane (SIMD) product: [a0·b0, a1·b1]. */
   mul2(a0: number, a1: number, b0: number, b1: number, exact: boolean): [number, number] {
     return lanes(wasm.gridMul2, a0, a1, b0, b1, exact);
+  },
+  /** a/b through the reciprocal of b where that truncates alike (gdivBy), else the division. */
+  divBy(a: number, b: number, exact: boolean): number {
+    wasm.setGrid(exact ? 1 : 0);
+    return wasm.gridDivBy(a, b);
   },
   /** The two-lane (SIMD) quotient: [a0/b0, a1/b1]. */
   div2(a0: number, a1: number, b0: number, b1: number, exact: boolean): [number, number] {

@@ -121,6 +121,20 @@ const SPLIT2: v128 = f64x2(134217729.0, 134217729.0);
   return r;
 }
 
+/**
+ * gdiv(a, b) for a ≥ 0, given r = 1/b as a double (many quotients by one divisor): a·r·2^32 is within
+ * 1.5·2^32·2^-52 < 1.5·10^-6 of fl(a/b)·2^32 (and of the exact quotient) when it is below 2^33, so where its
+ * fractional part is further than 2·10^-6 from an integer both truncate alike — the quotient the division gives,
+ * and no exact-mode correction applies (that needs an integer). Elsewhere, the division.
+ */
+@inline export function gdivBy(a: f64, b: f64, r: f64): f64 {
+  const q = a * r * 4294967296.0;
+  const t = Math.trunc(q);
+  const f = q - t;
+  if (q < 8589934592.0 && f > 2e-6 && f < 0.999998) return t / 4294967296.0;
+  return gdiv(a, b);
+}
+
 /** v/65535 for a u16 v, as grid.ts `u16p` (its exact table holds divExact(v, 65535)). */
 @inline export function u16p(v: u32): f64 {
   return exact ? divExact(<f64>v, 65535.0) : <f64>v / 65535.0;
@@ -129,6 +143,7 @@ const SPLIT2: v128 = f64x2(134217729.0, 134217729.0);
 // For tests (the JavaScript grid.ts is their reference).
 export function gridMul(a: f64, b: f64): f64 { return gmul(a, b); }
 export function gridDiv(a: f64, b: f64): f64 { return gdiv(a, b); }
+export function gridDivBy(a: f64, b: f64): f64 { return gdivBy(a, b, 1 / b); }
 export function gridU16(v: u32): f64 { return u16p(v); }
 /** gdiv2 of (a0, a1)/(b0, b1), the lanes stored at `out` (two doubles). */
 export function gridDiv2(a0: f64, a1: f64, b0: f64, b1: f64, out: usize): void {

@@ -1,7 +1,7 @@
 // The weights loader of the epoch (weights.ts `epochWeights`) in AssemblyScript: the stored rows (u16 CSR copied in
 // by wasmKernel.ts) filtered, normalised and scattered into the median's score matrix. Arguments named as arrays
 // are byte offsets chosen by the caller.
-import { gdiv, outOfRange } from './grid';
+import { exact, gdiv, gdivBy, outOfRange } from './grid';
 import { f64At, i32At, setF64, setI32, u16At } from './memory';
 
 /**
@@ -61,14 +61,21 @@ export function loadWeights(
     }
     const s = <f64>sum;
     const p = i32At(pos, i);
+    // Exact mode divides through the sum's reciprocal where that truncates alike (gdivBy; in float mode the
+    // division is cheaper than that test).
+    const r = 1 / s;
     if (p >= 0 && s > 0) {
       for (let e = first; e < nnz; e++) {
-        const x = gdiv(f64At(wVal, e), s);
+        const v = f64At(wVal, e);
+        const x = exact ? gdivBy(v, s, r) : gdiv(v, s);
         setF64(wVal, e, x);
         setF64(scores, i32At(wCol, e) * nv + p, x);
       }
     } else if (s > 0) {
-      for (let e = first; e < nnz; e++) setF64(wVal, e, gdiv(f64At(wVal, e), s));
+      for (let e = first; e < nnz; e++) {
+        const v = f64At(wVal, e);
+        setF64(wVal, e, exact ? gdivBy(v, s, r) : gdiv(v, s));
+      }
     } else if (p >= 0) {
       for (let e = first; e < nnz; e++) setF64(scores, i32At(wCol, e) * nv + p, f64At(wVal, e));
     }

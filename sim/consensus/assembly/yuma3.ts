@@ -2,7 +2,7 @@
 // AssemblyScript: the same operations in the same order as the JavaScript, so the same doubles (tested). Matrices
 // are CSR regions of the module's memory (row starts i32, columns i32, values f64; the stored bonds as u16 columns
 // and values); every argument named as an array is a byte offset chosen by the caller (wasmKernel.ts).
-import { exact, gdiv, gdiv2In, gmul, gmul2In, outOfRange, u16p } from './grid';
+import { exact, gdiv, gdiv2In, gdivBy, gmul, gmul2In, outOfRange, u16p } from './grid';
 import { f64At, i32At, setF64, setI32, storeBond, u16At } from './memory';
 
 @external("env", "alphaOf") declare function alphaOf(combined: f64, k: f64, low: f64, high: f64): f64;
@@ -279,35 +279,49 @@ export function yuma3Pass(
 }
 
 /**
+ * One row of yuma3Dividends: Σ_j I_j·(B_ij / S_j) (two accumulators by entry parity, as the JavaScript), storing the
+ * row's bonds when `stored`. `ex` is a constant at each call: in exact mode the quotient is a multiplication by the
+ * column's reciprocal where that truncates alike (gdivBy); in float mode the division is cheaper than that test.
+ */
+@inline function dividendRow(
+  s: i32, e: i32, eCol: usize, eVal: usize, colSum: usize, recip: usize, incentive: usize, stored: bool,
+  store: usize, size: i32, at: i32, ex: bool,
+): f64 {
+  let s0 = 0.0;
+  let s1 = 0.0;
+  for (let q = s; q < e; q++) {
+    const j = i32At(eCol, q);
+    const v = f64At(eVal, q);
+    const d = f64At(colSum, j);
+    const x = d != 0 ? (ex ? gdivBy(v, d, f64At(recip, j)) : gdiv(v, d)) : v;
+    const term = gmul(f64At(incentive, j), x);
+    if (q & 1) s1 += term;
+    else s0 += term;
+    if (stored) storeBond(store, size, at + q - s, j, v);
+  }
+  return s0 + s1;
+}
+
+/**
  * Yuma3 dividends from the EMA bonds and their column sums, normalised into `out`, and the bonds storage of the rows
  * with a new permit: their columns at `store`, their floor(b·65535) values `size` entries further. Returns 2 when a
  * grid operation left the fast range, else 0.
  */
 export function yuma3Dividends(
   n: i32, eStart: usize, eCol: usize, eVal: usize, colSum: usize, incentive: usize, activeStake: usize,
-  newPermits: usize, out: usize, store: usize, size: i32,
+  newPermits: usize, out: usize, store: usize, size: i32, recip: usize,
 ): i32 {
+  if (exact) for (let j = 0; j < n; j++) { const d = f64At(colSum, j); setF64(recip, j, d != 0 ? 1 / d : 0); }
   let at = 0;
   let total = 0.0;
   for (let i = 0; i < n; i++) {
     const s = i32At(eStart, i);
     const e = i32At(eStart, i + 1);
     const stored = load<u8>(newPermits + <usize>i) != 0;
-    let s0 = 0.0;
-    let s1 = 0.0;
-    for (let q = s; q < e; q++) {
-      const j = i32At(eCol, q);
-      const v = f64At(eVal, q);
-      const d = f64At(colSum, j);
-      const x = d != 0 ? gdiv(v, d) : v;
-      const term = gmul(f64At(incentive, j), x);
-      if (q & 1) s1 += term;
-      else s0 += term;
-      if (stored) {
-        storeBond(store, size, at + q - s, j, v);
-      }
-    }
-    const dv = gmul(s0 + s1, f64At(activeStake, i));
+    const rowSum = exact
+      ? dividendRow(s, e, eCol, eVal, colSum, recip, incentive, stored, store, size, at, true)
+      : dividendRow(s, e, eCol, eVal, colSum, recip, incentive, stored, store, size, at, false);
+    const dv = gmul(rowSum, f64At(activeStake, i));
     setF64(out, i, dv);
     total += dv;
     if (stored) at += e - s;
