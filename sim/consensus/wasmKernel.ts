@@ -108,6 +108,7 @@ export class KernelMemory {
     readonly dCol: number;
     readonly dividends: number;
     readonly recip: number;
+    readonly recip2: number;
     readonly lastUpdate: number;
     readonly commit: number;
     readonly wVal: number;
@@ -174,6 +175,7 @@ export class KernelMemory {
       dVal: f64(original ? weightsCap : 0),
       dividends: f64(n),
       recip: f64(n),
+      recip2: f64(original ? n : 0),
       lastUpdate: f64(n),
       commit: f64(n),
       wVal: f64(weightsCap),
@@ -379,6 +381,8 @@ export class KernelMemory {
       at.eVal,
       at.colSum,
       at.colMax,
+      at.recip,
+      at.recip2,
     );
   }
 
@@ -407,6 +411,7 @@ export class KernelMemory {
       at.store,
       size,
       at.recip,
+      at.recip2,
     );
     if (status !== 0) return null;
     const buf = new Uint16Array(wasm.memory.buffer, at.store, 2 * size).slice(); // a copy the epoch's result owns

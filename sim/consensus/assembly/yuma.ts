@@ -3,7 +3,7 @@
 // fast-kernel tests, which hold the epoch to the generic one in both modes). Matrices are CSR regions of the
 // module's memory (row starts i32, columns i32, values f64); arguments named as arrays are byte offsets chosen by
 // the caller (wasmKernel.ts).
-import { gdiv, gmul, outOfRange } from './grid';
+import { exact, gdiv, gdivBy, gmul, outOfRange } from './grid';
 import { f64At, i32At, setF64, setI32, storeBond, u16At } from './memory';
 
 const END: i32 = 0x7fffffff;
@@ -80,11 +80,14 @@ function clipDelta(
 
 /**
  * mat_ema_sparse(colNormalize(ΔB), colNormalize(B), α), both normalisations on the fly, as a merge of the two
- * strictly increasing rows; the result's column sums and column maxima.
+ * strictly increasing rows; the result's column sums and column maxima. `ex` is a constant at each call: in exact
+ * mode the normalisations divide through the column sums' reciprocals (`recipD`, `recipB`) where that truncates
+ * alike (gdivBy); in float mode the division is cheaper than that test.
  */
-function emaMerge(
+@inline function emaMerge(
   n: i32, dStart: usize, dCol: usize, dVal: usize, colSumD: usize, oStart: usize, oCol: usize, oVal: usize,
   colSumB: usize, alpha: f64, eStart: usize, eCol: usize, eVal: usize, colSumE: usize, colMaxE: usize,
+  recipD: usize, recipB: usize, ex: bool,
 ): void {
   const rest = 1 - alpha;
   for (let j = 0; j < n; j++) { setF64(colSumE, j, 0); setF64(colMaxE, j, 0); }
@@ -102,13 +105,15 @@ function emaMerge(
       let v = 0.0;
       if (jd == j) {
         const s = f64At(colSumD, j);
-        const x = s != 0 ? gdiv(f64At(dVal, p), s) : f64At(dVal, p);
+        const d = f64At(dVal, p);
+        const x = s != 0 ? (ex ? gdivBy(d, s, f64At(recipD, j)) : gdiv(d, s)) : d;
         v = gmul(alpha, x);
         p++;
       }
       if (jb == j) {
         const s = f64At(colSumB, j);
-        const x = s != 0 ? gdiv(f64At(oVal, q), s) : f64At(oVal, q);
+        const b = f64At(oVal, q);
+        const x = s != 0 ? (ex ? gdivBy(b, s, f64At(recipB, j)) : gdiv(b, s)) : b;
         v = v + gmul(rest, x);
         q++;
       }
@@ -123,6 +128,11 @@ function emaMerge(
   setI32(eStart, n, nnz);
 }
 
+/** 1/x of each non-zero x (0 for 0): the divisors' reciprocals for gdivBy. */
+function reciprocals(n: i32, xs: usize, out: usize): void {
+  for (let j = 0; j < n; j++) { const x = f64At(xs, j); setF64(out, j, x != 0 ? 1 / x : 0); }
+}
+
 /**
  * Original Yuma's fused bonds (fastFloatEpoch's fused branch up to the EMA): raw bonds, clip and ΔB, the EMA merge.
  * Returns 0, 1 when a filtered bonds row is not strictly increasing (nothing usable written: run the general
@@ -132,11 +142,19 @@ export function yumaPass(
   n: i32, wStart: usize, wCol: usize, wVal: usize, bStart: usize, bCol: usize, bVal: usize, lastTempo: f64,
   reg: usize, consensus: usize, activeStake: usize, clippedForBonds: bool, alpha: f64, trust: usize, ranks: usize,
   oStart: usize, oCol: usize, oVal: usize, colSumB: usize, dStart: usize, dCol: usize, dVal: usize, colSumD: usize,
-  eStart: usize, eCol: usize, eVal: usize, colSumE: usize, colMaxE: usize,
+  eStart: usize, eCol: usize, eVal: usize, colSumE: usize, colMaxE: usize, recipD: usize, recipB: usize,
 ): i32 {
   if (rawBonds(n, bStart, bCol, bVal, lastTempo, reg, oStart, oCol, oVal, colSumB) != 0) return 1;
   clipDelta(n, wStart, wCol, wVal, consensus, activeStake, clippedForBonds, trust, ranks, dStart, dCol, dVal, colSumD);
-  emaMerge(n, dStart, dCol, dVal, colSumD, oStart, oCol, oVal, colSumB, alpha, eStart, eCol, eVal, colSumE, colMaxE);
+  if (exact) {
+    reciprocals(n, colSumD, recipD);
+    reciprocals(n, colSumB, recipB);
+    emaMerge(n, dStart, dCol, dVal, colSumD, oStart, oCol, oVal, colSumB, alpha, eStart, eCol, eVal, colSumE,
+      colMaxE, recipD, recipB, true);
+  } else {
+    emaMerge(n, dStart, dCol, dVal, colSumD, oStart, oCol, oVal, colSumB, alpha, eStart, eCol, eVal, colSumE,
+      colMaxE, recipD, recipB, false);
+  }
   return outOfRange ? 2 : 0;
 }
 
@@ -148,34 +166,50 @@ export function yumaPass(
  */
 export function yumaDividends(
   n: i32, eStart: usize, eCol: usize, eVal: usize, colSum: usize, incentive: usize, colMax: usize,
-  newPermits: usize, out: usize, store: usize, size: i32,
+  newPermits: usize, out: usize, store: usize, size: i32, recipS: usize, recipM: usize,
 ): i32 {
   for (let j = 0; j < n; j++) {
     const s = f64At(colSum, j);
     const m = f64At(colMax, j);
     setF64(colMax, j, s != 0 ? gdiv(m, s) : m);
   }
+  if (exact) {
+    reciprocals(n, colSum, recipS);
+    reciprocals(n, colMax, recipM);
+  }
   let at = 0;
   for (let i = 0; i < n; i++) {
     const first = i32At(eStart, i);
     const end = i32At(eStart, i + 1);
     const stored = load<u8>(newPermits + <usize>i) != 0;
-    let s0 = 0.0;
-    let s1 = 0.0;
-    for (let q = first; q < end; q++) {
-      const j = i32At(eCol, q);
-      const sum = f64At(colSum, j);
-      const x = sum != 0 ? gdiv(f64At(eVal, q), sum) : f64At(eVal, q);
-      const term = gmul(f64At(incentive, j), x);
-      if (q & 1) s1 += term;
-      else s0 += term;
-      if (stored) {
-        const d = f64At(colMax, j);
-        storeBond(store, size, at + q - first, j, d != 0 ? gdiv(x, d) : x);
-      }
-    }
-    setF64(out, i, s0 + s1);
+    const rowSum = exact
+      ? yumaDividendRow(first, end, eCol, eVal, colSum, colMax, recipS, recipM, incentive, stored, store, size, at, true)
+      : yumaDividendRow(first, end, eCol, eVal, colSum, colMax, recipS, recipM, incentive, stored, store, size, at, false);
+    setF64(out, i, rowSum);
     if (stored) at += end - first;
   }
   return outOfRange ? 2 : 0;
+}
+
+/** One row of yumaDividends; `ex` a constant at each call (exact mode: quotients through reciprocals, gdivBy). */
+@inline function yumaDividendRow(
+  first: i32, end: i32, eCol: usize, eVal: usize, colSum: usize, colMax: usize, recipS: usize, recipM: usize,
+  incentive: usize, stored: bool, store: usize, size: i32, at: i32, ex: bool,
+): f64 {
+  let s0 = 0.0;
+  let s1 = 0.0;
+  for (let q = first; q < end; q++) {
+    const j = i32At(eCol, q);
+    const sum = f64At(colSum, j);
+    const v = f64At(eVal, q);
+    const x = sum != 0 ? (ex ? gdivBy(v, sum, f64At(recipS, j)) : gdiv(v, sum)) : v;
+    const term = gmul(f64At(incentive, j), x);
+    if (q & 1) s1 += term;
+    else s0 += term;
+    if (stored) {
+      const d = f64At(colMax, j);
+      storeBond(store, size, at + q - first, j, d != 0 ? (ex ? gdivBy(x, d, f64At(recipM, j)) : gdiv(x, d)) : x);
+    }
+  }
+  return s0 + s1;
 }
