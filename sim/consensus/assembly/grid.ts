@@ -45,10 +45,20 @@ export function setGrid(on: bool): void { exact = on; outOfRange = false; }
 }
 
 @inline export function gmul(a: f64, b: f64): f64 {
+  return gmulIn(a, b, exact);
+}
+
+/** gmul in the given mode (a constant argument lets the compiler drop the other mode's code). */
+@inline export function gmulIn(a: f64, b: f64, exact: bool): f64 {
   return exact ? mulExact(a, b) : Math.floor(a * b * 4294967296.0) / 4294967296.0;
 }
 
 @inline export function gdiv(a: f64, b: f64): f64 {
+  return gdivIn(a, b, exact);
+}
+
+/** gdiv in the given mode (see gmulIn). */
+@inline export function gdivIn(a: f64, b: f64, exact: bool): f64 {
   return exact ? divExact(a, b) : Math.trunc((a / b) * 4294967296.0) / 4294967296.0;
 }
 

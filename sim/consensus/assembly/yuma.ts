@@ -3,7 +3,7 @@
 // fast-kernel tests, which hold the epoch to the generic one in both modes). Matrices are CSR regions of the
 // module's memory (row starts i32, columns i32, values f64); arguments named as arrays are byte offsets chosen by
 // the caller (wasmKernel.ts).
-import { exact, gdiv, gdivBy, gmul, outOfRange } from './grid';
+import { exact, gdiv, gdivBy, gdivIn, gmul, gmulIn, outOfRange } from './grid';
 import { f64At, i32At, setF64, setI32, storeBond, u16At } from './memory';
 
 const END: i32 = 0x7fffffff;
@@ -106,15 +106,15 @@ function clipDelta(
       if (jd == j) {
         const s = f64At(colSumD, j);
         const d = f64At(dVal, p);
-        const x = s != 0 ? (ex ? gdivBy(d, s, f64At(recipD, j)) : gdiv(d, s)) : d;
-        v = gmul(alpha, x);
+        const x = s != 0 ? (ex ? gdivBy(d, s, f64At(recipD, j)) : gdivIn(d, s, false)) : d;
+        v = gmulIn(alpha, x, ex);
         p++;
       }
       if (jb == j) {
         const s = f64At(colSumB, j);
         const b = f64At(oVal, q);
-        const x = s != 0 ? (ex ? gdivBy(b, s, f64At(recipB, j)) : gdiv(b, s)) : b;
-        v = v + gmul(rest, x);
+        const x = s != 0 ? (ex ? gdivBy(b, s, f64At(recipB, j)) : gdivIn(b, s, false)) : b;
+        v = v + gmulIn(rest, x, ex);
         q++;
       }
       if (v > 0) {
@@ -202,13 +202,13 @@ export function yumaDividends(
     const j = i32At(eCol, q);
     const sum = f64At(colSum, j);
     const v = f64At(eVal, q);
-    const x = sum != 0 ? (ex ? gdivBy(v, sum, f64At(recipS, j)) : gdiv(v, sum)) : v;
-    const term = gmul(f64At(incentive, j), x);
+    const x = sum != 0 ? (ex ? gdivBy(v, sum, f64At(recipS, j)) : gdivIn(v, sum, false)) : v;
+    const term = gmulIn(f64At(incentive, j), x, ex);
     if (q & 1) s1 += term;
     else s0 += term;
     if (stored) {
       const d = f64At(colMax, j);
-      storeBond(store, size, at + q - first, j, d != 0 ? (ex ? gdivBy(x, d, f64At(recipM, j)) : gdiv(x, d)) : x);
+      storeBond(store, size, at + q - first, j, d != 0 ? (ex ? gdivBy(x, d, f64At(recipM, j)) : gdivIn(x, d, false)) : x);
     }
   }
   return s0 + s1;

@@ -2,7 +2,7 @@
 // AssemblyScript: the same operations in the same order as the JavaScript, so the same doubles (tested). Matrices
 // are CSR regions of the module's memory (row starts i32, columns i32, values f64; the stored bonds as u16 columns
 // and values); every argument named as an array is a byte offset chosen by the caller (wasmKernel.ts).
-import { exact, gdiv, gdiv2In, gdivBy, gmul, gmul2In, outOfRange, u16p } from './grid';
+import { exact, gdiv, gdiv2In, gdivBy, gdivIn, gmul, gmul2In, gmulIn, outOfRange, u16p } from './grid';
 import { f64At, i32At, setF64, setI32, storeBond, u16At } from './memory';
 
 @external("env", "alphaOf") declare function alphaOf(combined: f64, k: f64, low: f64, high: f64): f64;
@@ -293,8 +293,8 @@ export function yuma3Pass(
     const j = i32At(eCol, q);
     const v = f64At(eVal, q);
     const d = f64At(colSum, j);
-    const x = d != 0 ? (ex ? gdivBy(v, d, f64At(recip, j)) : gdiv(v, d)) : v;
-    const term = gmul(f64At(incentive, j), x);
+    const x = d != 0 ? (ex ? gdivBy(v, d, f64At(recip, j)) : gdivIn(v, d, false)) : v;
+    const term = gmulIn(f64At(incentive, j), x, ex);
     if (q & 1) s1 += term;
     else s0 += term;
     if (stored) storeBond(store, size, at + q - s, j, v);
