@@ -5,14 +5,15 @@ import { storageSize, storedRows } from './fastFloatOutput.ts';
 import type { EpochInput, SparseMatrixU16, SparseRowU16 } from './types.ts';
 
 /**
- * The epoch kernel's WebAssembly (assembly/*.ts → assembly/kernel.wasm, `npm run build:wasm`): the consensus median
- * and the fused Yuma3 passes, the same operations as their JavaScript twins (fastFloatMedian.ts, fastFloatYuma3.ts,
- * fastFloatDividends.ts) in the same order, so the same doubles (tested).
+ * The epoch kernel's WebAssembly (assembly/*.ts → assembly/kernel.wasm, `npm run build:wasm`): the weights loader, the
+ * consensus median and the fused bonds and dividends passes of both Yumas — the same operations as their JavaScript
+ * twins (fastFloatMedian.ts, fastFloatYuma3.ts, fastFloatDividends.ts, fastFloatYuma.ts) in the same order, so the
+ * same doubles (tested; the twins are the fallback when a WebAssembly pass declines).
  *
- * One memory holds what these passes read and write: an epoch lays it out once (`kernelMemory`, growing the memory
- * when a subnet needs more), and the JavaScript kernel works on views of it — the weights loader writes the weights
- * and the score matrix where the WebAssembly reads them, and the per-uid vectors the passes share (consensus,
- * trust, ranks, column sums, dividends) live there. Views are only valid until the next `kernelMemory` call (a
+ * One memory holds what these passes read and write: each epoch lays it out once (`new KernelMemory`, growing the
+ * memory when a subnet needs more), and the JavaScript kernel works on views of it — the weights loader writes the
+ * weights and the score matrix where the median and the bonds passes read them, and the per-uid vectors the passes
+ * share (consensus, trust, ranks, column sums, dividends) live there. Views are only valid until the next layout (a
  * grown memory detaches them, and a new layout moves the regions), so none outlives the epoch that took it.
  */
 /** The part of the WebAssembly API used here (Node 20's type definitions do not declare it). */
@@ -77,9 +78,10 @@ class Layout {
 /**
  * One epoch's regions of the kernel memory, for n uids, nv voters, up to `weightsCap` weights entries, `bondsCap`
  * stored bonds entries and `emaCap` EMA bonds entries. Float regions first, then int32, then 16- and 8-bit ones.
- * Original Yuma's regions (its raw bonds, ΔB, their column sums, the EMA's column maxima) are laid out only with
- * `original`. The Yuma3 pass works two columns at a time and packs its rows without a branch: consensus, ranks and column sums
- * have a padding double past n, the EMA bonds one entry past the cap, and `rows` is its dense scratch.
+ * Original Yuma's regions (its raw bonds, ΔB, their column sums, the EMA's column maxima, a second reciprocals
+ * region) are laid out only with `original`. The Yuma3 pass works two columns at a time and packs its rows without
+ * a branch: consensus, ranks and column sums have a padding double past n, the EMA bonds one entry past the cap,
+ * and `rows` is its dense scratch.
  */
 export class KernelMemory {
   readonly n: number;
