@@ -1,5 +1,5 @@
 // grid.ts of the kernel (sim/consensus/grid.ts) in AssemblyScript: the same operations in the same order, so the
-// same doubles. Float mode floors a·b·2^32 and truncates a/b·2^32; exact mode corrects the last rounding with
+// same doubles, plus two-lane (SIMD) and through-a-reciprocal forms that give the same results. Float mode floors a·b·2^32 and truncates a/b·2^32; exact mode corrects the last rounding with
 // Dekker's two-product. Where the JavaScript falls back to bigint (|result·2^32| ≥ 2^52, never met in an epoch),
 // this sets `outOfRange` and returns 0: the caller then runs the JavaScript pass instead.
 const G: f64 = 4294967296.0;

@@ -1,5 +1,6 @@
 // The fused Yuma3 kernels of fastFloatYuma3.ts (yuma3Pass) and fastFloatDividends.ts (yuma3DividendsAndStore) in
-// AssemblyScript: the same operations in the same order as the JavaScript, so the same doubles (tested). Matrices
+// AssemblyScript: the same operations as the JavaScript on every value, so the same doubles (tested); only sums of
+// grid values below 2^21 (exact in any order) and the reading of dense rows differ in order. Matrices
 // are CSR regions of the module's memory (row starts i32, columns i32, values f64; the stored bonds as u16 columns
 // and values); every argument named as an array is a byte offset chosen by the caller (wasmKernel.ts).
 import { exact, gdiv, gdiv2In, gdivBy, gdivIn, gmul, gmul2In, gmulIn, outOfRange, u16p } from './grid';
