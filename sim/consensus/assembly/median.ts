@@ -1,6 +1,8 @@
 // The consensus median of fastFloatMedian.ts (consensusColumns: columnMedian, narrowedMedian, selectPairs) in
 // AssemblyScript, compiled into kernel.wasm by `npm run build:wasm` (the .wasm is committed; a test rebuilds it and
-// compares). Same operations in the same order as the JavaScript, so the same doubles come out (also tested).
+// compares). Same operations in the same order as the JavaScript, so the same doubles come out (also tested); the
+// histogram's bucket indices are computed two voters at a time, and voters outside the median's bucket are
+// skipped four at a time when gathering its pairs (the same pairs in the same order).
 // Memory regions are byte offsets chosen by the caller (wasmKernel.ts); offsets inside them count doubles.
 import { f64At, setF64 } from './memory';
 
@@ -44,7 +46,26 @@ function narrowed(h: usize, sc: usize, base: i32, stake: usize, nv: i32, minorit
   if (lo == hi) return columnMedian(h, sc, base, stake, nv, minority, stakeSum);
   const scale = <f64>BUCKETS / (hi - lo);
   for (let b = 0; b < BUCKETS; b++) setF64(bstake, b, 0);
-  for (let k = 0; k < nv; k++) {
+  // Bucket indices two voters at a time (the scalar clamp lane by lane: below 0 → 0, from BUCKETS → the last,
+  // NaN → the last), the bucket stakes added in voter order.
+  const loV = f64x2.splat(lo);
+  const scaleV = f64x2.splat(scale);
+  const zeroV = f64x2.splat(0);
+  const topV = f64x2.splat(<f64>BUCKETS);
+  const lastV = f64x2.splat(<f64>(BUCKETS - 1));
+  let k = 0;
+  for (; k + 1 < nv; k += 2) {
+    const x = f64x2.mul(f64x2.sub(v128.load(sc + (<usize>(base + k) << 3)), loV), scaleV);
+    const t = v128.bitselect(zeroV, v128.bitselect(f64x2.trunc(x), lastV, f64x2.lt(x, topV)), f64x2.lt(x, zeroV));
+    const bi = i32x4.trunc_sat_f64x2_s_zero(t);
+    const b0 = i32x4.extract_lane(bi, 0);
+    const b1 = i32x4.extract_lane(bi, 1);
+    store<i32>(bucketOf + (<usize>k << 2), b0);
+    store<i32>(bucketOf + (<usize>(k + 1) << 2), b1);
+    setF64(bstake, b0, f64At(bstake, b0) + f64At(stake, k));
+    setF64(bstake, b1, f64At(bstake, b1) + f64At(stake, k + 1));
+  }
+  for (; k < nv; k++) {
     const x = (f64At(sc, base + k) - lo) * scale;
     const b = x < 0 ? 0 : x < <f64>BUCKETS ? <i32>x : BUCKETS - 1;
     store<i32>(bucketOf + (<usize>k << 2), b);
@@ -52,10 +73,21 @@ function narrowed(h: usize, sc: usize, base: i32, stake: usize, nv: i32, minorit
   }
   let below = 0.0; let at = 0;
   while (at < BUCKETS - 1 && !(minority < below + f64At(bstake, at))) { below += f64At(bstake, at); at++; }
+  // The bucket's pairs in voter order; groups of four voters none of which is in it are skipped (the scalar loop
+  // writes every pair and advances past the bucket's: what it writes beyond them is never read).
   const cur = 4 * nv; let m = 0;
-  for (let k = 0; k < nv; k++) {
-    setF64(h, cur + m, f64At(sc, base + k)); setF64(h, cur + m + 1, f64At(stake, k));
-    m += load<i32>(bucketOf + (<usize>k << 2)) == at ? 2 : 0;
+  const atV = i32x4.splat(at);
+  let g = 0;
+  for (; g + 3 < nv; g += 4) {
+    if (!v128.any_true(i32x4.eq(v128.load(bucketOf + (<usize>g << 2)), atV))) continue;
+    for (let q = g; q < g + 4; q++) {
+      setF64(h, cur + m, f64At(sc, base + q)); setF64(h, cur + m + 1, f64At(stake, q));
+      m += load<i32>(bucketOf + (<usize>q << 2)) == at ? 2 : 0;
+    }
+  }
+  for (; g < nv; g++) {
+    setF64(h, cur + m, f64At(sc, base + g)); setF64(h, cur + m + 1, f64At(stake, g));
+    m += load<i32>(bucketOf + (<usize>g << 2)) == at ? 2 : 0;
   }
   m >>= 1;
   if (m > SMALL) return selectPairs(h, cur, m, nv, minority, below, below + f64At(bstake, at));
