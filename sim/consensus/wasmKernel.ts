@@ -258,7 +258,7 @@ export class KernelMemory {
   }
 
   /**
-   * fastFloatWeights.ts's `epochWeights` into `weights` and the score matrix: rows of uids with a permit
+   * weights.ts `epochWeights` (assembly/weights.ts) into `weights` and the score matrix: rows of uids with a permit
    * (`permits`; they must fit the `weightsCap` of the layout), `pos` the voter index of each uid or -1. Returns
    * whether every row is strictly increasing in its columns.
    */
