@@ -35,7 +35,10 @@ export type Action =
       readonly params: Partial<SubnetParams>;
     };
 
-/** An agent: a small policy from a read-only view of the chain to actions. */
+/**
+ * An agent: a small policy from a read-only view of the chain to actions. The view is valid during `act` only (the
+ * runner applies the block's actions to a working copy in place): read what you need then, keep nothing of it.
+ */
 export interface Agent {
   readonly id: string;
   act(view: ChainState): readonly Action[];

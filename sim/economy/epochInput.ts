@@ -45,17 +45,22 @@ export function epochInput(
 ): EpochInput {
   const table = subnet.neurons;
   const taoWeightI64F64 = taoWeightU96F32(params.taoWeightU64) << 32n;
-  let stake = table.hotkeys.map((hotkey) => {
+  // An indexed loop, and no bigint operation for a uid without stake (a bigint result is an allocation each):
+  // without root stake the product is 0, and most uids are miners with no root stake.
+  const n = table.hotkeys.length;
+  let stake: bigint[] = new Array<bigint>(n);
+  for (let uid = 0; uid < n; uid++) {
+    const hotkey = table.hotkeys[uid]!;
     const alpha = subnet.stakes.get(hotkey)?.valueRao ?? 0n;
     const root = state.rootStakes.get(hotkey)?.valueRao ?? 0n;
-    // Without root stake the product is 0: skip its three operations (most uids are miners).
-    return root === 0n ? alpha << 64n : (alpha << 64n) + (((root << 64n) * taoWeightI64F64) >> 64n);
-  });
+    stake[uid] =
+      root === 0n ? (alpha === 0n ? 0n : alpha << 64n) : (alpha << 64n) + (((root << 64n) * taoWeightI64F64) >> 64n);
+  }
   // Opt-in fair-launch bootstrap (not on chain): nobody holds stake, so every uid that has set weights counts as one.
   if (params.bootstrap === 'equalStake' && stake.every((s) => s === 0n)) {
     stake = table.weights.map((row) => (row.cols.length > 0 ? 1n << 64n : 0n));
   }
-  const ownerUid = table.hotkeys.indexOf(subnet.ownerHotkey);
+  const ownerUid = uidOf(table.hotkeys, subnet.ownerHotkey); // indexOf: the first uid with it, as uidOf
   return {
     n: table.hotkeys.length,
     currentBlock: state.block,

@@ -1,45 +1,19 @@
-import type { Action, Agent } from '../agents/types.ts';
-import { addStake } from '../economy/ops/addStake.ts';
-import { moveStake } from '../economy/ops/moveStake.ts';
-import { registerNeuron } from '../economy/ops/registerNeuron.ts';
-import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
-import { removeStake } from '../economy/ops/removeStake.ts';
-import { setHyperparameters } from '../economy/ops/setHyperparameters.ts';
-import { setWeights } from '../economy/ops/setWeights.ts';
+import type { Agent } from '../agents/types.ts';
 import type { ChainParams, ChainState } from '../economy/state.ts';
 import { TxError } from '../economy/txError.ts';
 import { AgentQueue } from './agentQueue.ts';
 import { type BlockRecord, blockStep } from './blockStep.ts';
 import { applyEvent, type ChainEvent } from './events.ts';
-
-function apply(state: ChainState, params: ChainParams, action: Action): ChainState {
-  switch (action.kind) {
-    case 'setWeights':
-      return setWeights(state, action);
-    case 'addStake':
-      return addStake(state, params, action);
-    case 'removeStake':
-      return removeStake(state, params, action);
-    case 'moveStake':
-      return moveStake(state, params, action);
-    case 'registerNeuron':
-      return registerNeuron(state, params, action);
-    case 'registerSubnet':
-      return registerSubnet(state, params, action);
-    case 'startCall':
-      return startCall(state, action);
-    case 'setHyperparameters':
-      return setHyperparameters(state, action);
-  }
-}
+import { TxBatch } from './txBatch.ts';
 
 /** Observes the run: after every block, with the state and what happened; `refused` counts refused actions. */
 export type RunObserver = (state: ChainState, record: BlockRecord, refused: number) => void;
 
 /**
  * Advance `blocks` blocks: before each block the scenario's events due then are applied, every agent due (in id order;
- * agents with `nextAct` are skipped on blocks where they would do nothing) looks at the chain and its actions are applied (a refused one changes nothing and is counted), then the block
- * runs. Serial and deterministic.
+ * agents with `nextAct` are skipped on blocks where they would do nothing) looks at the chain and its actions are
+ * applied (a refused one changes nothing and is counted) — the block's actions on one working copy (`TxBatch`: an
+ * agent reads its view during `act` only) — then the block runs. Serial and deterministic.
  */
 export function runSimulation(
   start: ChainState,
@@ -61,15 +35,19 @@ export function runSimulation(
     }
     let refused = 0;
     const due = queue.due(state.block);
-    for (const i of due) {
-      for (const action of agents[i]!.act(state)) {
-        try {
-          state = apply(state, params, action);
-        } catch (e) {
-          if (!(e instanceof TxError)) throw e;
-          refused++;
+    if (due.length > 0) {
+      const batch = new TxBatch(state, params);
+      for (const i of due) {
+        for (const action of agents[i]!.act(batch.state)) {
+          try {
+            batch.apply(action);
+          } catch (e) {
+            if (!(e instanceof TxError)) throw e;
+            refused++;
+          }
         }
       }
+      state = batch.state;
     }
     for (const i of due) queue.schedule(i, state.block + 1);
     const step = blockStep(state, params);

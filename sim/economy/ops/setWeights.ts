@@ -1,5 +1,5 @@
 import { allocU16 } from '../rowAlloc.ts';
-import { type ChainState, copySubnet, type SubnetState } from '../state.ts';
+import { type ChainState, copySubnet, type SubnetState, type WeightCommit } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
 
@@ -37,21 +37,27 @@ function checkedColumns(uids: readonly number[], n: number): Uint16Array {
   return cols;
 }
 
+/** A checked weights set: the row `uid` stores (or commits), max-upscaled to u16. */
+export interface WeightsRow {
+  readonly uid: number;
+  readonly cols: Uint16Array;
+  readonly vals: Uint16Array;
+}
+
+/** The transaction `set_weights` takes (an agent's `setWeights` action). */
+export interface SetWeightsTx {
+  readonly hotkey: string;
+  readonly netuid: number;
+  readonly uids: readonly number[];
+  readonly weights: readonly number[];
+}
+
 /**
- * `set_weights` (subnets/weights.rs): a registered validator stores a weights row, max-upscaled to u16 the way the
- * chain does (`vec_u16_max_upscale_to_u16`), and its LastUpdate becomes the current block. With commit-reveal on,
- * the row is committed instead (`commit_timelocked_weights`) and stored when revealed (`revealCommits`).
+ * `set_weights`' checks and row (subnets/weights.rs): the hotkey registered on the subnet, distinct uids of
+ * registered neurons with one weight each (else a `TxError`), the weights max-upscaled to u16 the way the chain does
+ * (`vec_u16_max_upscale_to_u16`). Changes nothing: `setWeights` and the runner's block batch store the row.
  */
-export function setWeights(
-  state: ChainState,
-  tx: {
-    readonly hotkey: string;
-    readonly netuid: number;
-    readonly uids: readonly number[];
-    readonly weights: readonly number[];
-  },
-): ChainState {
-  const subnet = subnetOf(state, tx.netuid);
+export function weightsRow(subnet: SubnetState, tx: SetWeightsTx): WeightsRow {
   const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
   if (uid < 0) throw new TxError('HotKeyAccountNotExists', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
   const n = subnet.neurons.hotkeys.length;
@@ -64,14 +70,33 @@ export function setWeights(
   for (let k = 0; k < m; k++) if (weights[k]! > max) max = weights[k]!;
   const vals = allocU16(m);
   if (max > 0) for (let k = 0; k < m; k++) vals[k] = Math.round((weights[k]! * 65535) / max);
+  return { uid, cols, vals };
+}
+
+/** The commit `commit_timelocked_weights` records for a checked row at `block`. */
+export const weightCommit = (subnet: SubnetState, tx: SetWeightsTx, row: WeightsRow, block: number): WeightCommit => ({
+  hotkey: tx.hotkey,
+  cols: row.cols,
+  vals: row.vals,
+  epoch: subnet.epochIndex,
+  block,
+});
+
+/**
+ * `set_weights` (subnets/weights.rs): a registered validator stores a weights row (`weightsRow`) and its LastUpdate
+ * becomes the current block. With commit-reveal on, the row is committed instead (`commit_timelocked_weights`) and
+ * stored when revealed (`revealCommits`).
+ */
+export function setWeights(state: ChainState, tx: SetWeightsTx): ChainState {
+  const subnet = subnetOf(state, tx.netuid);
+  const row = weightsRow(subnet, tx);
   if (subnet.params.commitRevealEnabled) {
     // commit_timelocked_weights: nothing changes until the reveal.
-    const commit = { hotkey: tx.hotkey, cols, vals, epoch: subnet.epochIndex, block: state.block };
     const next = copySubnet(subnet);
-    next.weightCommits = [...subnet.weightCommits, commit];
+    next.weightCommits = [...subnet.weightCommits, weightCommit(subnet, tx, row, state.block)];
     return withSubnet(state, next);
   }
-  return withSubnet(state, storeRow(subnet, uid, cols, vals, state.block));
+  return withSubnet(state, storeRow(subnet, row.uid, row.cols, row.vals, state.block));
 }
 
 /** A weights row stored for `uid`, its LastUpdate set to `block`. */
