@@ -115,4 +115,28 @@ describe('distribution of an epoch', () => {
     expect(Number(r.subnet.rootClaimableRao.get('v2')) / 1e9).toBeCloseTo(9, 6);
     expect(r.paidRao + r.withheldRao + r.dustRao).toBe(109n * TAO);
   });
+
+  it('reads each hotkey’s take and owner from the hotkeys map it is given (a changed take applies at once)', () => {
+    // The same subnet and epoch after v2 raised its take to 1/5 and m3 changed owner: v2's take goes to v2-c as new
+    // shares (its pool has one holder, so the stake is the same), m3's incentive to the new owner.
+    const changed = new Map(state.hotkeys);
+    changed.set('v2', { ...changed.get('v2')!, takeU16: 65535 / 5 });
+    changed.set('m3', { ...changed.get('m3')!, owner: 'm3-new' });
+    const before = run(e);
+    const after = distributeEmission({
+      subnet,
+      pending,
+      epoch: e,
+      hotkeys: changed,
+      rootStakes: new Map(),
+      taoWeightU64: 0n,
+    });
+    expect(stakeOf(before.subnet.stakes.get('m3')!, 'm3-c')).toBe(30n * TAO);
+    expect(stakeOf(after.subnet.stakes.get('m3')!, 'm3-new')).toBe(30n * TAO);
+    expect(stakeOf(after.subnet.stakes.get('m3')!, 'm3-c')).toBe(0n);
+    // Take 1/5 of v2's 10.25 alpha, as the chain's fixed point floors it: the take is floor(0.2·2^32) = 858993459
+    // (U96F32 bits), 10.25e9 · 858993459 / 2^32 = 2 049 999 999.52 → 2 049 999 999 rao of new shares at a share price
+    // of 1.
+    expect(after.subnet.stakes.get('v2')!.totalShares).toBe(100n * TAO + 2_049_999_999n);
+  });
 });

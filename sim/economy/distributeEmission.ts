@@ -37,22 +37,60 @@ const ONE = 1n << 32n;
 
 const sortedUidsCache = new WeakMap<readonly string[], Uint16Array>();
 
-/** Amounts per hotkey as two parallel arrays (tuples cost an array each, and a destructuring loop an iterator). */
+/**
+ * Amounts per hotkey as parallel arrays (tuples cost an array each, and a destructuring loop an iterator), with a uid
+ * of the hotkey (to read `UidInfo`).
+ */
 interface Amounts {
   readonly hotkeys: string[];
   readonly amounts: bigint[];
+  readonly uids: number[];
 }
-const amounts = (): Amounts => ({ hotkeys: [], amounts: [] });
+const amounts = (): Amounts => ({ hotkeys: [], amounts: [], uids: [] });
 
 /** Append (hotkey, amount) in hotkey order, merging a repeated hotkey (adjacent once sorted); skip 0. */
-function addTo(list: Amounts, hotkey: string, amount: bigint): void {
+function addTo(list: Amounts, hotkey: string, uid: number, amount: bigint): void {
   if (amount === 0n) return;
   const last = list.hotkeys.length - 1;
   if (last >= 0 && list.hotkeys[last] === hotkey) list.amounts[last]! += amount;
   else {
     list.hotkeys.push(hotkey);
     list.amounts.push(amount);
+    list.uids.push(uid);
   }
+}
+
+/** Per uid: its hotkey's owner coldkey (the hotkey itself if unknown) and take (`takeU96F32`). */
+interface UidInfo {
+  readonly owner: readonly string[];
+  readonly take: readonly bigint[];
+}
+
+const uidInfoCache = new WeakMap<ReadonlyMap<string, HotkeyInfo>, WeakMap<readonly string[], UidInfo>>();
+
+/**
+ * `UidInfo` of a subnet's hotkeys, remembered per (hotkeys map, hotkeys array): both are replaced, never written, when
+ * anything in them changes. The chain-wide hotkeys map holds every hotkey of the network; reading it once per uid
+ * and epoch was a cache miss per read.
+ */
+function uidInfo(hotkeys: ReadonlyMap<string, HotkeyInfo>, uidHotkeys: readonly string[]): UidInfo {
+  let bySubnet = uidInfoCache.get(hotkeys);
+  if (!bySubnet) {
+    bySubnet = new WeakMap();
+    uidInfoCache.set(hotkeys, bySubnet);
+  }
+  let info = bySubnet.get(uidHotkeys);
+  if (!info) {
+    const owner: string[] = [];
+    const take: bigint[] = [];
+    for (const h of uidHotkeys) {
+      owner.push(hotkeys.get(h)?.owner ?? h);
+      take.push(takeU96F32(hotkeys, h));
+    }
+    info = { owner, take };
+    bySubnet.set(uidHotkeys, info);
+  }
+  return info;
 }
 
 /** uids in the order of their hotkeys (the chain's BTreeMap order), cached per hotkeys array (new on registration). */
@@ -79,7 +117,7 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   const table = subnet.neurons;
   const stakes = copyMap(subnet.stakes);
   const claimable = copyMap(subnet.rootClaimableRao);
-  const ownerOf = (h: string): string => hotkeys.get(h)?.owner ?? h;
+  const info = uidInfo(hotkeys, table.hotkeys);
   let addedHotkey = false;
   const stakeTo = (h: string, coldkey: string, amount: bigint): void => {
     if (amount <= 0n) return;
@@ -99,8 +137,8 @@ export function distributeEmission(args: DistributeArgs): Distribution {
     const uid = order[k]!;
     const incentive = epoch.serverEmission[uid] ?? 0n;
     const dividend = epoch.validatorEmission[uid] ?? 0n;
-    addTo(incentives, table.hotkeys[uid]!, incentive);
-    addTo(dividends, table.hotkeys[uid]!, dividend);
+    addTo(incentives, table.hotkeys[uid]!, uid, incentive);
+    addTo(dividends, table.hotkeys[uid]!, uid, dividend);
     incentiveSum += incentive;
   }
   const validatorAlpha = incentiveSum > 0n ? pending.validatorRao : pending.validatorRao + pending.serverRao;
@@ -114,7 +152,7 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   for (let k = 0; k < incentives.hotkeys.length; k++) {
     const h = incentives.hotkeys[k]!;
     const amount = incentives.amounts[k]!;
-    const owner = ownerOf(h);
+    const owner = info.owner[incentives.uids[k]!]!;
     if (h === subnet.ownerHotkey || owner === subnet.ownerColdkey) {
       withheld += amount;
       continue;
@@ -145,9 +183,10 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   }
   for (let k = 0; k < divHotkeys.length; k++) {
     const h = divHotkeys[k]!;
+    const uid = dividends.uids[k]!;
     const payout = mulU96F32(validatorAlpha << 32n, divU96F32(alphaDivs[k]!, alphaTotal));
-    const take = mulU96F32(takeU96F32(hotkeys, h), payout);
-    stakeTo(h, ownerOf(h), take >> 32n);
+    const take = mulU96F32(info.take[uid]!, payout);
+    stakeTo(h, info.owner[uid]!, take >> 32n);
     const rest = (payout - take) >> 32n;
     if (rest > 0n) {
       const pool = stakes.get(h);
@@ -158,9 +197,10 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   }
   for (let k = 0; k < divHotkeys.length; k++) {
     const h = divHotkeys[k]!;
+    const uid = dividends.uids[k]!;
     const payout = mulU96F32(pending.rootAlphaRao << 32n, divU96F32(rootDivs[k]!, rootTotal));
-    const take = mulU96F32(takeU96F32(hotkeys, h), payout);
-    stakeTo(h, ownerOf(h), take >> 32n);
+    const take = mulU96F32(info.take[uid]!, payout);
+    stakeTo(h, info.owner[uid]!, take >> 32n);
     const rest = (payout - take) >> 32n;
     if (rest > 0n) claimable.set(h, (claimable.get(h) ?? 0n) + rest);
     paid += (take >> 32n) + rest;
