@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { setWeights } from '../sim/economy/ops/setWeights.ts';
+import { roundHalfUp, setWeights } from '../sim/economy/ops/setWeights.ts';
 import type { ChainState } from '../sim/economy/state.ts';
 import { smallNetwork } from './support/smallNetwork.ts';
 import { txCode } from './support/txCode.ts';
@@ -60,5 +61,29 @@ describe('setWeights', () => {
     expect(refusal(() => setWeights(smaller, { hotkey: 'sn1-v0', netuid: 1, uids, weights: [1, 1] }))).toBe(
       'AmountTooLow',
     );
+  });
+});
+
+describe('roundHalfUp (the weights upscale rounding)', () => {
+  const same = (x: number): void => {
+    expect(Object.is(roundHalfUp(x), Math.round(x)), `x = ${x}`).toBe(true);
+  };
+
+  it('is Math.round at the edges: just below ½, powers of two ± ½ and an ulp, 2^52, negatives, NaN, infinities', () => {
+    const below = (x: number): number => x - 2 ** (Math.floor(Math.log2(x)) - 53); // the double below x (x > 0)
+    const edges = [0, -0, 0.5, below(0.5), below(1), 1, 1.5, below(1.5), 65534.5, below(65534.5), 65535, 2 ** 52];
+    for (let k = 1; k <= 53; k++) {
+      const p = 2 ** k;
+      edges.push(p - 0.5, below(p - 0.5), p - 0.5 + 2 ** (k - 53), below(p), p + 0.5, below(p + 0.5));
+    }
+    edges.push(below(2 ** 52), 2 ** 52 + 1, 2 ** 53, -0.5, -1.5, -2.5, below(-0.5), Number.NaN, Infinity, -Infinity);
+    for (const x of edges) same(x);
+    // ½ − 2^-54 is where floor(x + ½) would round up to 1: Math.round gives 0.
+    expect(roundHalfUp(below(0.5))).toBe(0);
+  });
+
+  it('is Math.round on any double', () => {
+    fc.assert(fc.property(fc.double(), same), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.double({ min: 0, max: 65535 }), same), { numRuns: 20_000 });
   });
 });
