@@ -385,6 +385,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
       filename: new URL('./sweepWorker.mjs', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
+      // 64 MB semi-spaces, as bin/taosim.js gives a run (docs/performance.md, "Garbage collection"); V8's young
+      // generation is three semi-spaces.
+      resourceLimits: { maxYoungGenerationSizeMb: 3 * 64 },
     });
     try {
       await Promise.all(

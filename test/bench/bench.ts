@@ -107,7 +107,13 @@ function fullNetworkCase() {
   const blocks = quick ? 1_800 : 7_200;
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', 'test/bench/fullNetwork.ts', ...(year ? ['--year'] : ['--blocks', String(blocks)])],
+    [
+      '--max-semi-space-size=64', // as bin/taosim.js runs simulations (docs/performance.md, "Garbage collection")
+      '--import',
+      'tsx',
+      'test/bench/fullNetwork.ts',
+      ...(year ? ['--year'] : ['--blocks', String(blocks)]),
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   const r = JSON.parse(out) as {
