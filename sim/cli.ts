@@ -38,6 +38,12 @@ function readInput(file: string): ReturnType<typeof readVectorFile> {
   }
 }
 
+// Output piped into a program that stops reading (`taosim run --help | head`): stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
 const program = new Command();
 program
   .name('taosim')
@@ -186,7 +192,7 @@ program
           ...(opts.agents !== undefined && { agents: opts.agents }),
         });
       } catch (e) {
-        if (e instanceof ScenarioError) throw new UsageError(e.message);
+        if (e instanceof ScenarioError || e instanceof InputError) throw new UsageError(e.message);
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${file}: cannot read (ENOENT)`);
         throw e;
       }

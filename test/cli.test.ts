@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,5 +118,41 @@ describe('taosim epoch', () => {
     for (const option of ['--in <vector.json>', '--out <result.json>', '--dense', '--check'])
       expect(r.stdout).toContain(option);
     expect(r.stdout).toContain('Exit codes: 0 ok, 1 a --check mismatch, 2 bad input');
+  });
+});
+
+describe('taosim run: the output folder', () => {
+  it('refuses an --out that is a file (exit 2, the file untouched)', () => {
+    const file = join(tmp, 'not-a-folder');
+    writeFileSync(file, 'keep me');
+    const r = taosim('run', 'scenarios/baseline.yaml', '--blocks', '10', '--quiet', '--out', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`--out: ${file} exists and is not a folder`);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+    expect(existsSync(`${file}.partial-${r.pid}`)).toBe(false);
+  });
+
+  it('removes the temporary folders of interrupted runs into the same folder (dead processes only)', () => {
+    const out = join(tmp, 'interrupted');
+    // pid 2^22 + 1 is above Linux's pid_max ceiling: no such process. This test runner's pid is alive.
+    const dead = `${out}.partial-${2 ** 22 + 1}`;
+    const live = `${out}.partial-${process.pid}`;
+    mkdirSync(dead);
+    mkdirSync(live);
+    const r = taosim('run', 'scenarios/baseline.yaml', '--blocks', '10', '--quiet', '--out', out);
+    expect(r.status).toBe(0);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
+
+  it('stops quietly when its reader has closed the pipe (taosim run --help | true)', () => {
+    // `true` exits without reading, long before node has started: the first write fails with EPIPE.
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" bin/taosim.js run --help | true`], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });

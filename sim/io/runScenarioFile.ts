@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { AGENT_COLUMNS, agentRows } from '../../analysis/agentRows.ts';
 import { formatTao } from '../../analysis/formatTao.ts';
 import { gini } from '../../analysis/gini.ts';
@@ -12,6 +12,7 @@ import { findSubnet } from '../economy/state.ts';
 import { buildScenario } from '../engine/buildScenario.ts';
 import { runSimulation } from '../engine/runSimulation.ts';
 import { CsvSink } from './csvSink.ts';
+import { InputError } from './inputError.ts';
 import { loadScenario } from './loadScenario.ts';
 import { progressReporter } from './progress.ts';
 
@@ -36,9 +37,12 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   const scenario = loadScenario(readFileSync(file, 'utf8'), file, sets);
   const sim = buildScenario(scenario);
   const dir = opts.outDir ?? join('out', sim.name);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new InputError('--out', `${dir} exists and is not a folder (expected the output folder)`);
   // Rows stream into a temporary folder beside `dir`, moved into place only when the run has succeeded (a failed
   // run leaves nothing behind).
   const tmp = `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+  removeAbandoned(tmp);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const network = new CsvSink(join(tmp, 'network.csv'), NETWORK_COLUMNS);
@@ -129,5 +133,30 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
     for (const file of readdirSync(tmp)) renameSync(join(tmp, file), join(dir, file));
     rmSync(tmp, { recursive: true, force: true });
     return dir;
+  }
+}
+
+/**
+ * Remove the temporary folders that interrupted runs into the same output folder left (`<dir>.partial-<pid>` of a
+ * process that no longer exists): a run stopped by a signal (Ctrl-C) cannot clean up — the simulation loop is
+ * synchronous, so no handler runs before the process ends.
+ */
+function removeAbandoned(tmp: string): void {
+  const parent = dirname(tmp);
+  const prefix = basename(tmp).replace(/-\d+$/, '-');
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : Number.NaN;
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
   }
 }
