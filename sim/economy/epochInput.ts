@@ -1,7 +1,7 @@
 import type { EpochInput, EpochParams } from '../consensus/types.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
 import { uidOf } from './ops/subnetUpdate.ts';
-import type { ChainParams, ChainState, SubnetState } from './state.ts';
+import type { ChainParams, ChainState, HotkeyStake, SubnetState } from './state.ts';
 
 /** The epoch hyperparameters of a subnet (`get_activity_cutoff_blocks` = max(1, factor·tempo/1000)). */
 export function epochParams(subnet: SubnetState): EpochParams {
@@ -33,6 +33,38 @@ function commitBlocks(subnet: SubnetState): number[] {
   return out;
 }
 
+interface RootTerms {
+  readonly taoWeightI64F64: bigint;
+  readonly terms: readonly bigint[];
+}
+
+const rootTermsCache = new WeakMap<ReadonlyMap<string, HotkeyStake>, WeakMap<readonly string[], RootTerms>>();
+
+/**
+ * Per uid, root_tao · tao_weight in I64F64 (0n without root stake), remembered per (root stakes map, subnet hotkeys):
+ * both are replaced, never written, when they change (the tao weight is checked). The root map holds every root
+ * staker of the network; reading it for every uid of every epoch was a cache miss per read.
+ */
+function rootTerms(
+  rootStakes: ReadonlyMap<string, HotkeyStake>,
+  hotkeys: readonly string[],
+  taoWeightI64F64: bigint,
+): readonly bigint[] {
+  let bySubnet = rootTermsCache.get(rootStakes);
+  if (!bySubnet) {
+    bySubnet = new WeakMap();
+    rootTermsCache.set(rootStakes, bySubnet);
+  }
+  const known = bySubnet.get(hotkeys);
+  if (known && known.taoWeightI64F64 === taoWeightI64F64) return known.terms;
+  const terms = hotkeys.map((h) => {
+    const root = rootStakes.get(h)?.valueRao ?? 0n;
+    return root === 0n ? 0n : ((root << 64n) * taoWeightI64F64) >> 64n;
+  });
+  bySubnet.set(hotkeys, { taoWeightI64F64, terms });
+  return terms;
+}
+
 /**
  * What the chain's epoch reads from storage for this subnet. Stake weight per uid is
  * `alpha + root_tao · tao_weight` in I64F64 (`get_stake_weights_for_network`, no parent/child keys).
@@ -45,16 +77,14 @@ export function epochInput(
 ): EpochInput {
   const table = subnet.neurons;
   const taoWeightI64F64 = taoWeightU96F32(params.taoWeightU64) << 32n;
-  // An indexed loop, and no bigint operation for a uid without stake (a bigint result is an allocation each):
-  // without root stake the product is 0, and most uids are miners with no root stake.
+  // An indexed loop, and no bigint operation for a uid without stake (a bigint result is an allocation each).
   const n = table.hotkeys.length;
+  const root = rootTerms(state.rootStakes, table.hotkeys, taoWeightI64F64);
   let stake: bigint[] = new Array<bigint>(n);
   for (let uid = 0; uid < n; uid++) {
-    const hotkey = table.hotkeys[uid]!;
-    const alpha = subnet.stakes.get(hotkey)?.valueRao ?? 0n;
-    const root = state.rootStakes.get(hotkey)?.valueRao ?? 0n;
-    stake[uid] =
-      root === 0n ? (alpha === 0n ? 0n : alpha << 64n) : (alpha << 64n) + (((root << 64n) * taoWeightI64F64) >> 64n);
+    const alpha = subnet.stakes.get(table.hotkeys[uid]!)?.valueRao ?? 0n;
+    const r = root[uid]!;
+    stake[uid] = alpha === 0n ? r : r === 0n ? alpha << 64n : (alpha << 64n) + r;
   }
   // Opt-in fair-launch bootstrap (not on chain): nobody holds stake, so every uid that has set weights counts as one.
   if (params.bootstrap === 'equalStake' && stake.every((s) => s === 0n)) {
