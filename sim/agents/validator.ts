@@ -36,6 +36,19 @@ function weightsAction(spec: ValidatorSpec, uids: readonly number[], weights: re
   return uids.length === 0 ? [] : [{ kind: 'setWeights', hotkey: spec.hotkey, netuid: spec.netuid, uids, weights }];
 }
 
+/** Whether the validator is offline at `block` (loops, not closures: this runs for every weights set). */
+function offlineAt(spec: ValidatorSpec, block: number): boolean {
+  for (const [from, to] of spec.offline) if (block >= from && block < to) return true;
+  return false;
+}
+
+/** The validator's kind at `block`: its last change at or before it, else its initial kind. */
+function kindAt(spec: ValidatorSpec, block: number): ValidatorKind {
+  let kind = spec.kind;
+  for (const [from, next] of spec.kindChanges ?? []) if (block >= from) kind = next;
+  return kind;
+}
+
 /** A validator agent: every `every` blocks (unless offline) it sets weights according to its kind. */
 export function validatorAgent(spec: ValidatorSpec): Agent {
   const observeKey = streamKey(spec.seed, 'observe', spec.hotkey); // the noise stream of each block derives from it
@@ -45,11 +58,8 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
     act(view): Action[] {
       const block = view.block + 1;
       if ((block - spec.offset) % spec.every !== 0) return [];
-      if (spec.offline.some(([from, to]) => block >= from && block < to)) return [];
-      const kind = (spec.kindChanges ?? []).reduce<ValidatorKind>(
-        (k, [from, next]) => (block >= from ? next : k),
-        spec.kind,
-      );
+      if (offlineAt(spec, block)) return [];
+      const kind = kindAt(spec, block);
       const hotkeys = findSubnet(view.subnets, spec.netuid)?.neurons.hotkeys ?? [];
       if (kind === 'cabal') {
         const cabal = spec.miners.minerUids(hotkeys, true);
