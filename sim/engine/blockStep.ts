@@ -5,10 +5,9 @@ import { distributeEmission } from '../economy/distributeEmission.ts';
 import { drainPending } from '../economy/drainPending.ts';
 import { emitInto, emitsThisBlock, type SubnetInjection, withRecycled } from '../economy/emitToSubnets.ts';
 import { epochInput } from '../economy/epochInput.ts';
-import { blocksSinceStartCall, updateMovingPrice } from '../economy/movingPrice.ts';
+import { nextMovingPrice } from '../economy/movingPrice.ts';
 import { claimAllRoot } from '../economy/ops/claimRoot.ts';
 import { revealCommits } from '../economy/ops/setWeights.ts';
-import { spotPriceU64F64 } from '../economy/pool.ts';
 import { decayBurn } from '../economy/registrationPrice.ts';
 import { applySlashing } from '../economy/slashing.ts';
 import { type ChainParams, type ChainState, copyChain, copySubnet } from '../economy/state.ts';
@@ -90,11 +89,7 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   // update_moving_prices: after the coinbase, so this block's shares used last block's prices.
   work.list.forEach((s, i) => {
     if (!emitsThisBlock(s) || s.pool.stable) return; // a stable subnet's moving price is 1 (get_moving_alpha_price)
-    work.edit(i).movingPriceI96F32 = updateMovingPrice(
-      s.movingPriceI96F32,
-      spotPriceU64F64(s.pool),
-      blocksSinceStartCall(block, s.firstEmissionBlock),
-    );
+    work.edit(i).movingPriceI96F32 = nextMovingPrice(s.movingPriceI96F32, s.pool, block, s.firstEmissionBlock);
   });
   // Root auto-claim (housekeeping after the moving prices, as in block_step).
   if (params.rootClaim && block % params.rootClaim.every === 0)
