@@ -3,6 +3,7 @@ import { coinbaseFastPath, FAST_ALPHA_EMISSION_RAO, type FastSplit, fastTerms } 
 import { divU96F32, mulU96F32, ONE_U64F64, ONE_U96F32 } from './fixedPoint.ts';
 import { injectLiquidity } from './injectLiquidity.ts';
 import { PoolError, spotPriceU96F32, swapTaoForAlpha } from './pool.ts';
+import { priceEmissionHalves } from './sharesFast.ts';
 import type { ChainParams, ChainState, SubnetState } from './state.ts';
 import { type ShareRule, subnetShares, taoEmissionPerSubnet } from './subnetShares.ts';
 import type { SubnetWork } from './subnetWork.ts';
@@ -51,6 +52,49 @@ function shareRule(params: ChainParams, subnets: readonly SubnetState[]): ShareR
   return { kind: 'priceEmaUnburned', movingPriceI96F32, minerBurnedU96F32: subnets.map((s) => s.minerBurnedU96F32) };
 }
 
+/** Each emitting subnet's U96F32 TAO emission this block (bits, a double of them, whole rao), by index. */
+interface TaoEmission {
+  u96f32(k: number): bigint;
+  approx(k: number): number;
+  rao(k: number): bigint;
+}
+
+/**
+ * `subnetShares` + `taoEmissionPerSubnet` for the block: on doubles (sharesFast.ts) for the moving-price rules with
+ * nothing burned and every subnet enabled — exact, or refused —, in bigint otherwise.
+ */
+function blockTaoEmission(
+  params: ChainParams,
+  emitting: readonly SubnetState[],
+  blockEmissionRao: bigint,
+): TaoEmission {
+  const rule = shareRule(params, emitting);
+  const enabled = emitting.every((s) => s.params.emissionEnabled);
+  const unburned = rule.kind === 'priceEmaUnburned' && rule.minerBurnedU96F32.every((b) => b <= 0n);
+  const halves =
+    enabled && (rule.kind === 'priceEma' || unburned)
+      ? priceEmissionHalves(rule.movingPriceI96F32, blockEmissionRao, rule.kind === 'priceEmaUnburned')
+      : null;
+  if (halves) {
+    const { hi, lo } = halves;
+    return {
+      u96f32: (k) => (BigInt(hi[k]!) << 32n) + BigInt(lo[k]!),
+      approx: (k) => hi[k]! * 4294967296 + lo[k]!, // one rounding of the exact sum: Number() of the bits
+      rao: (k) => BigInt(hi[k]!),
+    };
+  }
+  const tao = taoEmissionPerSubnet(
+    blockEmissionRao,
+    subnetShares(rule),
+    emitting.map((s) => s.params.emissionEnabled),
+  );
+  return {
+    u96f32: (k) => tao.emissionU96F32[k]!,
+    approx: (k) => Number(tao.emissionU96F32[k]!),
+    rao: (k) => tao.emissionRao[k]!,
+  };
+}
+
 /** Issuance and the recycled total after `recycledRao` of the block's credit went unspent. */
 export const withRecycled = (state: ChainState, recycledRao: bigint): ChainState =>
   recycledRao === 0n
@@ -79,12 +123,7 @@ export function emitInto(
       emitting.push(s);
     }
   });
-  const shares = subnetShares(shareRule(params, emitting));
-  const tao = taoEmissionPerSubnet(
-    blockEmissionRao,
-    shares,
-    emitting.map((s) => s.params.emissionEnabled),
-  );
+  const tao = blockTaoEmission(params, emitting, blockEmissionRao);
   // `get_network_root_sell_flag`: root stakers keep their alpha only when Σ moving prices > 1.
   const priceSum = emitting.reduce((acc, s) => acc + s.movingPriceI96F32, 0n) << 32n;
   const rootSell = priceSum > ONE_U64F64;
@@ -120,7 +159,7 @@ export function emitInto(
     const subnet = emitting[k]!;
     const alphaIssuance = subnet.pool.alphaInRao + subnet.pool.alphaOutRao;
     // get_subnet_terms
-    const taoEmission = tao.emissionU96F32[k]!;
+    const taoEmissionRao = tao.rao(k);
     const alphaCreatedRao = blockEmissionForIssuance(alphaIssuance);
     // (Every bigint operation allocates: the usual 1-alpha emission reuses its constant bits.)
     const alphaEmission =
@@ -128,7 +167,7 @@ export function emitInto(
     const { alphaOut, ownerCutRao, server, serverRao, fast } = split(alphaEmission, subnet.params.ownerCutEnabled);
     const terms =
       tryFast && alphaEmission === FAST_ALPHA_EMISSION_BITS
-        ? fastTerms(subnet.pool, Number(taoEmission), weightedRootApprox, fast)
+        ? fastTerms(subnet.pool, tao.approx(k), weightedRootApprox, fast)
         : null;
 
     let pool = subnet.pool;
@@ -141,11 +180,12 @@ export function emitInto(
     let rootRao: bigint;
     if (terms) {
       // No cap, so no chain buy: all the TAO emission is injected.
-      taoInRao = tao.emissionRao[k]!;
+      taoInRao = taoEmissionRao;
       alphaInRao = BigInt(terms.alphaInRao);
       validatorRao = BigInt(terms.validatorRao);
       rootRao = BigInt(terms.rootRao);
     } else {
+      const taoEmission = tao.u96f32(k);
       const price = spotPriceU96F32(subnet.pool);
       const rootProp = rootProportionOf(weightedRoot, alphaIssuance);
       let taoIn = taoEmission;
@@ -215,7 +255,7 @@ export function emitInto(
     out.dustAlphaRao = dust;
     injections.push({
       netuid: subnet.netuid,
-      taoEmissionRao: tao.emissionRao[k]!,
+      taoEmissionRao,
       taoInRao,
       alphaInRao,
       excessTaoRao: excessRao,
