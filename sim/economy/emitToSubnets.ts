@@ -4,7 +4,7 @@ import { divU96F32, mulU96F32, ONE_U64F64, ONE_U96F32 } from './fixedPoint.ts';
 import { injectLiquidity } from './injectLiquidity.ts';
 import { PoolError, spotPriceU96F32, swapTaoForAlpha } from './pool.ts';
 import { priceEmissionHalves } from './sharesFast.ts';
-import type { ChainParams, ChainState, SubnetState } from './state.ts';
+import { type ChainParams, type ChainState, copyChain, type SubnetState } from './state.ts';
 import { type ShareRule, subnetShares, taoEmissionPerSubnet } from './subnetShares.ts';
 import type { SubnetWork } from './subnetWork.ts';
 
@@ -96,10 +96,14 @@ function blockTaoEmission(
 }
 
 /** Issuance and the recycled total after `recycledRao` of the block's credit went unspent. */
-export const withRecycled = (state: ChainState, recycledRao: bigint): ChainState =>
-  recycledRao === 0n
-    ? state
-    : { ...state, issuanceRao: state.issuanceRao - recycledRao, recycledRao: state.recycledRao + recycledRao };
+export function withRecycled(state: ChainState, recycledRao: bigint): ChainState {
+  if (recycledRao === 0n) return state;
+  // A field-by-field copy (copyChain), not a spread: chain states then share one shape (one hidden class in V8).
+  const next = copyChain(state);
+  next.issuanceRao = state.issuanceRao - recycledRao;
+  next.recycledRao = state.recycledRao + recycledRao;
+  return next;
+}
 
 /**
  * The first half of `run_coinbase` (coinbase/run_coinbase.rs): split the block emission over the emitting subnets by
