@@ -1,6 +1,7 @@
 import type { EpochResult } from '../consensus/types.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
 import { divU96F32, mulU96F32 } from './fixedPoint.ts';
+import { PairCache } from './pairCache.ts';
 import { addStakeWithShares, addValueForAll, EMPTY_STAKE } from './sharePool.ts';
 import {
   copyMap,
@@ -66,20 +67,14 @@ interface UidInfo {
   readonly take: readonly bigint[];
 }
 
-const uidInfoCache = new WeakMap<ReadonlyMap<string, HotkeyInfo>, WeakMap<readonly string[], UidInfo>>();
+const uidInfoCache = new PairCache<ReadonlyMap<string, HotkeyInfo>, readonly string[], UidInfo>();
 
 /**
- * `UidInfo` of a subnet's hotkeys, remembered per (hotkeys map, hotkeys array): both are replaced, never written, when
- * anything in them changes. The chain-wide hotkeys map holds every hotkey of the network; reading it once per uid
- * and epoch was a cache miss per read.
+ * `UidInfo` of a subnet's hotkeys, remembered per (hotkeys map, hotkeys array). The chain-wide hotkeys map holds every
+ * hotkey of the network; reading it once per uid and epoch was a cache miss per read.
  */
 function uidInfo(hotkeys: ReadonlyMap<string, HotkeyInfo>, uidHotkeys: readonly string[]): UidInfo {
-  let bySubnet = uidInfoCache.get(hotkeys);
-  if (!bySubnet) {
-    bySubnet = new WeakMap();
-    uidInfoCache.set(hotkeys, bySubnet);
-  }
-  let info = bySubnet.get(uidHotkeys);
+  let info = uidInfoCache.get(hotkeys, uidHotkeys);
   if (!info) {
     const owner: string[] = [];
     const take: bigint[] = [];
@@ -88,7 +83,7 @@ function uidInfo(hotkeys: ReadonlyMap<string, HotkeyInfo>, uidHotkeys: readonly 
       take.push(takeU96F32(hotkeys, h));
     }
     info = { owner, take };
-    bySubnet.set(uidHotkeys, info);
+    uidInfoCache.set(hotkeys, uidHotkeys, info);
   }
   return info;
 }

@@ -1,6 +1,7 @@
 import type { EpochInput, EpochParams } from '../consensus/types.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
 import { uidOf } from './ops/subnetUpdate.ts';
+import { PairCache } from './pairCache.ts';
 import type { ChainParams, ChainState, HotkeyStake, SubnetState } from './state.ts';
 
 /** The epoch hyperparameters of a subnet (`get_activity_cutoff_blocks` = max(1, factor·tempo/1000)). */
@@ -38,30 +39,25 @@ interface RootTerms {
   readonly terms: readonly bigint[];
 }
 
-const rootTermsCache = new WeakMap<ReadonlyMap<string, HotkeyStake>, WeakMap<readonly string[], RootTerms>>();
+const rootTermsCache = new PairCache<ReadonlyMap<string, HotkeyStake>, readonly string[], RootTerms>();
 
 /**
- * Per uid, root_tao · tao_weight in I64F64 (0n without root stake), remembered per (root stakes map, subnet hotkeys):
- * both are replaced, never written, when they change (the tao weight is checked). The root map holds every root
- * staker of the network; reading it for every uid of every epoch was a cache miss per read.
+ * Per uid, root_tao · tao_weight in I64F64 (0n without root stake), remembered per (root stakes map, subnet hotkeys)
+ * and checked against the tao weight. The root map holds every root staker of the network; reading it for every uid
+ * of every epoch was a cache miss per read.
  */
 function rootTerms(
   rootStakes: ReadonlyMap<string, HotkeyStake>,
   hotkeys: readonly string[],
   taoWeightI64F64: bigint,
 ): readonly bigint[] {
-  let bySubnet = rootTermsCache.get(rootStakes);
-  if (!bySubnet) {
-    bySubnet = new WeakMap();
-    rootTermsCache.set(rootStakes, bySubnet);
-  }
-  const known = bySubnet.get(hotkeys);
+  const known = rootTermsCache.get(rootStakes, hotkeys);
   if (known && known.taoWeightI64F64 === taoWeightI64F64) return known.terms;
   const terms = hotkeys.map((h) => {
     const root = rootStakes.get(h)?.valueRao ?? 0n;
     return root === 0n ? 0n : ((root << 64n) * taoWeightI64F64) >> 64n;
   });
-  bySubnet.set(hotkeys, { taoWeightI64F64, terms });
+  rootTermsCache.set(rootStakes, hotkeys, { taoWeightI64F64, terms });
   return terms;
 }
 
