@@ -84,8 +84,8 @@ function blocksSince(currentBlock: number, firstEmissionBlock: number | null): n
 /** Moving-price updates computed on doubles, and those handed to the bigint path (for tests). */
 export const movingPriceFastStats = { taken: 0, refused: 0 };
 
-/** α_eff (default parameters) for the last b asked, as bits and as a double (exact: α_eff < 2^46). */
-let lastAlpha = { b: -1, bits: 0n, value: 0 };
+/** α_eff (default parameters) for the last b asked, as a double (exact: α_eff < 2^46). */
+let lastAlpha = { b: -1, value: 0 };
 
 /**
  * One block of `updateMovingPrice` for a subnet's pool (its `spotPriceU64F64`, the default moving-price parameters),
@@ -108,8 +108,7 @@ export function nextMovingPrice(
 ): bigint {
   const b = blocksSince(currentBlock, firstEmissionBlock);
   if (b !== lastAlpha.b) {
-    const bits = effectiveMovingAlphaU64F64(BigInt(b));
-    lastAlpha = { b, bits, value: Number(bits) };
+    lastAlpha = { b, value: Number(effectiveMovingAlphaU64F64(BigInt(b))) };
   }
   const fast = pool.stable
     ? -1

@@ -139,7 +139,8 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
 /**
  * Remove the temporary folders that interrupted runs into the same output folder left (`<dir>.partial-<pid>` of a
  * process that no longer exists): a run stopped by a signal (Ctrl-C) cannot clean up — the simulation loop is
- * synchronous, so no handler runs before the process ends.
+ * synchronous, so no handler runs before the process ends. Processes are this machine's: two machines running into
+ * one output folder on a shared disk at once is not supported (sweep shards write to separate run folders).
  */
 function removeAbandoned(tmp: string): void {
   const parent = dirname(tmp);
