@@ -57,6 +57,26 @@ describe('commit-reveal', () => {
     expect(late.neurons.weights[1]).toEqual(sub.neurons.weights[1]);
   });
 
+  it('skips, at the reveal, a commit whose uids are no longer all below the subnet size', () => {
+    // Two validators commit rows over the same miners' uids (one columns array); one row reaches the last uid.
+    const n = withCommitReveal().subnets[0]!.neurons.hotkeys.length;
+    const last = { ...tx, hotkey: 'sn1-v1', uids: [5, n - 1] };
+    const sub = setWeights(setWeights(withCommitReveal(), tx), last).subnets[0]!;
+    // The subnet one uid smaller at the reveal: the row with uid n − 1 is dropped, the other stored.
+    const smaller = {
+      ...sub,
+      epochIndex: 1,
+      neurons: { ...sub.neurons, hotkeys: sub.neurons.hotkeys.slice(0, n - 1) },
+    };
+    const revealed = revealCommits(smaller, 500);
+    expect(revealed.neurons.weights[1]!.cols).toEqual(Uint16Array.of(5, 6));
+    expect(revealed.neurons.weights[2]).toEqual(sub.neurons.weights[2]);
+    expect(revealed.neurons.lastUpdate[2]).toBe(sub.neurons.lastUpdate[2]);
+    // At full size both are stored.
+    const full = revealCommits({ ...sub, epochIndex: 1 }, 500);
+    expect(full.neurons.weights[2]!.cols).toEqual(Uint16Array.of(5, n - 1));
+  });
+
   it('in the engine, weights committed during one tempo count from the next epoch on', () => {
     let s = setWeights(withCommitReveal(), tx); // committed in epoch index 0 (before the first epoch)
     const seen: { block: number; row: number }[] = [];
