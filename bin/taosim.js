@@ -6,12 +6,13 @@ import { fileURLToPath } from 'node:url';
 // Simulations (`run`, `sweep`) get a larger young generation (docs/performance.md, "Garbage collection"): with V8's
 // default (16 MB semi-spaces) about one long run in two falls into a mode where garbage collection costs twice as much
 // (≈ 15 % of the run); with 64 MB none did. A V8 heap flag only applies at process start, so the launcher starts
-// node again with it — unless the user already chose one (on the command line or in NODE_OPTIONS).
+// node again with it — unless node was started with flags of the user's (`node --inspect bin/taosim.js …`: a second
+// process would not get the debugger) or NODE_OPTIONS sets a size.
 const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
 const simulates = ['run', 'sweep'].includes(process.argv[2] ?? '');
-const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-semi-space-size'));
+const chosen = process.execArgv.length > 0 || (process.env.NODE_OPTIONS ?? '').includes('--max-semi-space-size');
 if (simulates && !chosen) {
-  const args = [...process.execArgv, SEMI_SPACE_FLAG, fileURLToPath(import.meta.url), ...process.argv.slice(2)];
+  const args = [SEMI_SPACE_FLAG, fileURLToPath(import.meta.url), ...process.argv.slice(2)];
   const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (child.error) throw child.error;
   // A child killed by a signal: the shell's convention, 128 + the signal's number (SIGINT → 130).
