@@ -38,7 +38,14 @@ describe('commit-reveal', () => {
     expect(after.weights[1]).toEqual(before.weights[1]);
     expect(after.lastUpdate[1]).toBe(before.lastUpdate[1]);
     expect(s1.subnets[0]!.weightCommits).toEqual([
-      { hotkey: 'sn1-v0', cols: Uint16Array.of(5, 6), vals: Uint16Array.of(65535, 32768), epoch: 0, block: s0.block },
+      {
+        hotkey: 'sn1-v0',
+        uid: 1,
+        cols: Uint16Array.of(5, 6),
+        vals: Uint16Array.of(65535, 32768),
+        epoch: 0,
+        block: s0.block,
+      },
     ]);
   });
 
@@ -75,6 +82,22 @@ describe('commit-reveal', () => {
     // At full size both are stored.
     const full = revealCommits({ ...sub, epochIndex: 1 }, 500);
     expect(full.neurons.weights[2]!.cols).toEqual(Uint16Array.of(5, n - 1));
+  });
+
+  it('reveals a commit at the committer’s uid at the reveal, wherever it moved, and skips a departed committer', () => {
+    const sub = setWeights(withCommitReveal(), tx).subnets[0]!; // sn1-v0 commits from uid 1
+    const hotkeys = sub.neurons.hotkeys;
+    // sn1-v0 now at uid 7 (uid 1 someone else's): the row goes to uid 7, uid 1 keeps its own.
+    const moved = hotkeys.map((h, uid) => (uid === 1 ? 'newcomer' : uid === 7 ? 'sn1-v0' : h));
+    const atSeven = revealCommits({ ...sub, epochIndex: 1, neurons: { ...sub.neurons, hotkeys: moved } }, 900);
+    expect(atSeven.neurons.weights[7]!.cols).toEqual(Uint16Array.of(5, 6));
+    expect(atSeven.neurons.lastUpdate[7]).toBe(900);
+    expect(atSeven.neurons.weights[1]).toEqual(sub.neurons.weights[1]);
+    // sn1-v0 gone: nothing stored.
+    const gone = hotkeys.map((h, uid) => (uid === 1 ? 'newcomer' : h));
+    const none = revealCommits({ ...sub, epochIndex: 1, neurons: { ...sub.neurons, hotkeys: gone } }, 900);
+    expect(none.neurons.weights).toEqual(sub.neurons.weights);
+    expect(none.neurons.lastUpdate).toEqual(sub.neurons.lastUpdate);
   });
 
   it('in the engine, weights committed during one tempo count from the next epoch on', () => {

@@ -1,5 +1,6 @@
 import type { EpochInput, EpochParams } from '../consensus/types.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
+import { commitUid } from './ops/setWeights.ts';
 import { uidOf } from './ops/subnetUpdate.ts';
 import { PairCache } from './pairCache.ts';
 import type { ChainParams, ChainState, HotkeyStake, SubnetState } from './state.ts';
@@ -28,7 +29,7 @@ export function epochParams(subnet: SubnetState): EpochParams {
 function commitBlocks(subnet: SubnetState): number[] {
   const out = new Array<number>(subnet.neurons.hotkeys.length).fill(Number.POSITIVE_INFINITY);
   for (const c of subnet.weightCommits) {
-    const uid = uidOf(subnet.neurons.hotkeys, c.hotkey);
+    const uid = commitUid(subnet.neurons.hotkeys, c);
     if (uid >= 0 && c.block < out[uid]!) out[uid] = c.block;
   }
   return out;

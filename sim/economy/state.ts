@@ -157,6 +157,8 @@ export interface ChainState {
 /** A committed weights row, revealed at the epoch `epoch + revealPeriodEpochs`. */
 export interface WeightCommit {
   readonly hotkey: string;
+  /** The hotkey's uid when it committed: a hint (`commitUid` checks the uid still holds the hotkey). */
+  readonly uid: number;
   readonly cols: Uint16Array;
   readonly vals: Uint16Array;
   /** The subnet's epoch index when committed, and the block. */

@@ -87,6 +87,7 @@ export function weightsRow(subnet: SubnetState, tx: SetWeightsTx): WeightsRow {
 /** The commit `commit_timelocked_weights` records for a checked row at `block`. */
 export const weightCommit = (subnet: SubnetState, tx: SetWeightsTx, row: WeightsRow, block: number): WeightCommit => ({
   hotkey: tx.hotkey,
+  uid: row.uid,
   cols: row.cols,
   vals: row.vals,
   epoch: subnet.epochIndex,
@@ -134,6 +135,14 @@ function allBelow(cols: Uint16Array, n: number): boolean {
 }
 
 /**
+ * The committer's uid now (−1 if no longer registered): the uid it committed from when that still holds its hotkey
+ * (one read; hotkeys are unique on a subnet), else a look-up.
+ */
+export function commitUid(hotkeys: readonly string[], c: WeightCommit): number {
+  return hotkeys[c.uid] === c.hotkey ? c.uid : uidOf(hotkeys, c.hotkey);
+}
+
+/**
  * `reveal_crv3_commits_for_subnet`, run when the subnet's epoch is about to run: commits made `revealPeriodEpochs`
  * epochs ago are revealed in commit order (stored as `set_weights` would, LastUpdate = this block; a hotkey no
  * longer registered is skipped), older ones are dropped unrevealed, newer ones wait.
@@ -146,7 +155,7 @@ export function revealCommits(subnet: SubnetState, block: number): SubnetState {
   let lastUpdate: number[] | null = null;
   for (const c of subnet.weightCommits) {
     if (c.epoch !== due) continue;
-    const uid = uidOf(t.hotkeys, c.hotkey);
+    const uid = commitUid(t.hotkeys, c);
     if (uid < 0 || !allBelow(c.cols, t.hotkeys.length)) continue;
     weights ??= t.weights.slice(); // copied once for all the commits revealed now
     lastUpdate ??= t.lastUpdate.slice();
