@@ -29,8 +29,7 @@ export interface MovingPriceParams {
  * first emission block counts from block 0.
  */
 export function blocksSinceStartCall(currentBlock: number, firstEmissionBlock: number | null = null): bigint {
-  const start = firstEmissionBlock === null || firstEmissionBlock === 0 ? 0 : firstEmissionBlock - 1;
-  return BigInt(currentBlock > start ? currentBlock - start : 0);
+  return BigInt(blocksSince(currentBlock, firstEmissionBlock));
 }
 
 /** α_eff = SubnetMovingAlpha · b/(b + halving) in U64F64, each step floored as the chain does. */
@@ -75,7 +74,7 @@ const TWO53 = 2 ** 53;
 const ONE_I96F32 = 1n << 32n;
 const DOUBLE_LIMIT = 1n << 53n;
 
-/** `blocksSinceStartCall` as a number (no bigint: the doubles path below takes it as is). */
+/** `blocksSinceStartCall` as a number (no bigint: the doubles path takes it as is). */
 function blocksSince(currentBlock: number, firstEmissionBlock: number | null): number {
   const start = firstEmissionBlock === null || firstEmissionBlock === 0 ? 0 : firstEmissionBlock - 1;
   return currentBlock > start ? currentBlock - start : 0;
