@@ -63,6 +63,25 @@ describe('registration price', () => {
     expect(sub(after).neurons.hotkeys.at(-1)).toBe('new');
     expect(auditBooks(after)).toEqual([]);
   });
+
+  it('has no per-block cap: a second registration in the same block is accepted and pays the bumped price', () => {
+    // do_register (registration.rs:38-132) never reads MaxRegistrationsPerBlock (default 1, still stored); the
+    // chain's own test registers 20 neurons in one block (tests/registration.rs:1292).
+    // Price 1 TAO; bump ×from_num(1.26) = ×1.260000000000000008882 (the double 1.26): 1e9 → floor(1 260 000 000.0000000089)
+    // = 1 260 000 000, then 1.26e9 → floor(1 587 600 000.0000000112) = 1 587 600 000.
+    const s0 = network(4);
+    const s1 = registerNeuron(s0, params, { coldkey: 'alice', hotkey: 'new1', netuid: 1 });
+    const s2 = registerNeuron(s1, params, { coldkey: 'alice', hotkey: 'new2', netuid: 1 });
+    expect(s2.block).toBe(s0.block);
+    expect(sub(s2).neurons.hotkeys.slice(-2)).toEqual(['new1', 'new2']); // uids 6 and 7
+    expect(sub(s2).registrationsThisBlock).toBe(2);
+    expect(sub(s2).burnRao).toBe(1_587_600_000n);
+    // alice: 1000 TAO − 1 TAO − 1.26 TAO = 997.74 TAO.
+    expect(s2.balances.get('alice')).toBe(997_740_000_000n);
+    // The stored MaxRegistrationsPerBlock changes nothing either.
+    expect(sub(s1).params.maxRegistrationsPerBlock).toBe(1);
+    expect(auditBooks(s2)).toEqual([]);
+  });
 });
 
 describe('pruning a full subnet', () => {
@@ -103,7 +122,7 @@ describe('pruning a full subnet', () => {
       [s, { coldkey: 'nobody', hotkey: 'x', netuid: 1 }, 'NotEnoughBalance'],
       [s, { coldkey: 'alice', hotkey: 'm0', netuid: 1 }, 'HotKeyAlreadyRegisteredInSubNet'],
       [s, { coldkey: 'alice', hotkey: 'v0', netuid: 2 }, 'SubnetNotExists'],
-      [again, { coldkey: 'alice', hotkey: 'other', netuid: 1 }, 'TooManyRegistrationsThisBlock'],
+      [again, { coldkey: 'alice', hotkey: 'new', netuid: 1 }, 'HotKeyAlreadyRegisteredInSubNet'],
     ];
     for (const [state, tx, code] of cases) {
       expect(() => registerNeuron(state, params, tx)).toThrow(TxError);

@@ -1,21 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CHAIN_PARAMS } from '../sim/economy/genesis.ts';
 import { roundHalfUp, setWeights } from '../sim/economy/ops/setWeights.ts';
 import type { ChainState } from '../sim/economy/state.ts';
-import { smallNetwork } from './support/smallNetwork.ts';
+import { smallNetwork, withPermits } from './support/smallNetwork.ts';
 import { txCode } from './support/txCode.ts';
 
-/** The small network without commit-reveal, so a weights set is stored at once. */
+/** The small network without commit-reveal, so a weights set is stored at once; validators hold permits. */
 const direct = (): ChainState => {
-  const s = smallNetwork();
+  const s = withPermits(smallNetwork());
   return { ...s, subnets: s.subnets.map((x) => ({ ...x, params: { ...x.params, commitRevealEnabled: false } })) };
 };
 const refusal = txCode;
+const params = DEFAULT_CHAIN_PARAMS;
 
 describe('setWeights', () => {
   it('stores the row max-upscaled to u16 (round(w·65535/max)), LastUpdate = the block', () => {
     const s0 = direct();
-    const s1 = setWeights(s0, { hotkey: 'sn1-v0', netuid: 1, uids: [2, 5, 6], weights: [1, 2, 4] });
+    const s1 = setWeights(s0, params, { hotkey: 'sn1-v0', netuid: 1, uids: [2, 5, 6], weights: [1, 2, 4] });
     const t = s1.subnets[0]!.neurons;
     // 65535/4 = 16383.75 → 16384; 65535/2 = 32767.5 → 32768 (ties away from zero, as Math.round of a positive).
     expect(t.weights[1]).toEqual({ cols: Uint16Array.of(2, 5, 6), vals: Uint16Array.of(16384, 32768, 65535) });
@@ -23,26 +25,54 @@ describe('setWeights', () => {
     expect(s0.subnets[0]!.neurons.weights[1]).not.toEqual(t.weights[1]); // the input state is untouched
   });
 
-  it('refuses repeated, out-of-range and fractional uids, a length mismatch and an unregistered hotkey', () => {
+  it("refuses what internal_set_weights refuses, with the chain's error names", () => {
     const s = direct();
     const n = s.subnets[0]!.neurons.hotkeys.length;
     const set =
       (uids: number[], weights: number[], hotkey = 'sn1-v0') =>
       () =>
-        setWeights(s, { hotkey, netuid: 1, uids, weights });
-    expect(refusal(set([2, 2], [1, 1]))).toBe('AmountTooLow');
-    expect(refusal(set([2, n], [1, 1]))).toBe('AmountTooLow');
-    expect(refusal(set([2, 1.5], [1, 1]))).toBe('AmountTooLow');
-    expect(refusal(set([2, 3], [1]))).toBe('AmountTooLow');
-    expect(refusal(set([2], [1], 'nobody'))).toBe('HotKeyAccountNotExists');
+        setWeights(s, params, { hotkey, netuid: 1, uids, weights });
+    expect(refusal(set([2, 2], [1, 1]))).toBe('DuplicateUids');
+    expect(refusal(set([2, n], [1, 1]))).toBe('UidVecContainInvalidOne');
+    expect(refusal(set([2, 1.5], [1, 1]))).toBe('UidVecContainInvalidOne');
+    expect(refusal(set([2, 3], [1]))).toBe('WeightVecNotEqualSize');
+    expect(refusal(set([2], [1], 'nobody'))).toBe('HotKeyNotRegisteredInSubNet');
+    // The SDK's own refusal: the extrinsic carries u16 weights.
+    expect(refusal(set([2, 3], [1, -0.5]))).toBe('InvalidWeights');
+    expect(refusal(set([2, 3], [1, Number.NaN]))).toBe('InvalidWeights');
+    expect(refusal(set([2, 3], [1, Number.POSITIVE_INFINITY]))).toBe('InvalidWeights');
     expect(refusal(set([2, 3], [1, 1]))).toBe('accepted');
+  });
+
+  it('needs a validator permit (check_validator_permit), except for a self-weight or the owner’s hotkey', () => {
+    const s = direct(); // uid 0 the owner, 1–4 staked validators with permits, 5–12 miners without
+    const set = (hotkey: string, uids: number[]) => () =>
+      setWeights(s, params, { hotkey, netuid: 1, uids, weights: uids.map(() => 1) });
+    expect(refusal(set('sn1-m0', [6]))).toBe('NeuronNoValidatorPermit');
+    expect(refusal(set('sn1-m0', [5, 6]))).toBe('NeuronNoValidatorPermit');
+    expect(refusal(set('sn1-m0', [5]))).toBe('accepted'); // uid 5's one weight on itself
+    const ownerless = {
+      ...s,
+      subnets: s.subnets.map((x) => ({
+        ...x,
+        neurons: { ...x.neurons, validatorPermits: new Uint8Array(x.neurons.hotkeys.length) },
+      })),
+    };
+    expect(
+      refusal(() => setWeights(ownerless, params, { hotkey: 'owner1-hot', netuid: 1, uids: [5, 6], weights: [1, 1] })),
+    ).toBe('accepted');
+    expect(
+      refusal(() => setWeights(ownerless, params, { hotkey: 'sn1-v0', netuid: 1, uids: [5, 6], weights: [1, 1] })),
+    ).toBe('NeuronNoValidatorPermit');
   });
 
   it('checks one uids array again on a subnet of another size (the check is remembered per array and size)', () => {
     const s = direct();
     const n = s.subnets[0]!.neurons.hotkeys.length;
     const uids = [0, n - 1];
-    expect(refusal(() => setWeights(s, { hotkey: 'sn1-v0', netuid: 1, uids, weights: [1, 1] }))).toBe('accepted');
+    expect(refusal(() => setWeights(s, params, { hotkey: 'sn1-v0', netuid: 1, uids, weights: [1, 1] }))).toBe(
+      'accepted',
+    );
     // The same array on a subnet one uid smaller: uid n − 1 no longer exists.
     const smaller: ChainState = {
       ...s,
@@ -58,8 +88,8 @@ describe('setWeights', () => {
           : x,
       ),
     };
-    expect(refusal(() => setWeights(smaller, { hotkey: 'sn1-v0', netuid: 1, uids, weights: [1, 1] }))).toBe(
-      'AmountTooLow',
+    expect(refusal(() => setWeights(smaller, params, { hotkey: 'sn1-v0', netuid: 1, uids, weights: [1, 1] }))).toBe(
+      'UidVecContainInvalidOne',
     );
   });
 });

@@ -146,16 +146,17 @@ describe('shipped scenarios', () => {
     const validatorTotal = validators.reduce((a, h) => a + held(h), 0);
     // Miners sell: what they earned is free TAO; validators keep theirs staked.
     expect(miners.reduce((a, h) => a + tao(end.balances.get(`${h}-cold`) ?? 0n), 0)).toBeGreaterThan(0.9 * minerTotal);
-    // Server and validator halves of the emission (no owner cut in 2021) — except the first two epochs, as for any
-    // new network on chain: the first has no revealed weights (commit-reveal) and pays nobody; the second has no
-    // validator permits yet (they come from the previous epoch) and pays everything by stake, to validators.
+    // Server and validator halves of the emission (no owner cut in 2021) — except the first epoch, as for any new
+    // network on chain: its weights are revealed (commit-reveal: committed during the first tempo), but nobody holds a
+    // validator permit yet (they come from the previous epoch), so it pays everything by stake, to validators.
     const oneEpoch = subnet.params.tempo; // TAO: 1 TAO a block
     expect(minerTotal / (validatorTotal - oneEpoch)).toBeGreaterThan(0.98);
     expect(minerTotal / (validatorTotal - oneEpoch)).toBeLessThan(1.02);
-    // Everything paid out came from emission: all but the first epoch's and the current tempo's pending.
+    // Everything paid out came from emission: all but the current tempo's pending (none when the run ends on an
+    // epoch block, as 3 days of 360-block tempos do), less a rao or so of rounding per payment.
     const issued = tao(end.issuanceRao);
-    expect(minerTotal + validatorTotal).toBeLessThanOrEqual(issued - oneEpoch);
-    expect(minerTotal + validatorTotal).toBeGreaterThan(issued - 2 * oneEpoch);
+    expect(minerTotal + validatorTotal).toBeLessThanOrEqual(issued);
+    expect(minerTotal + validatorTotal).toBeGreaterThan(issued - oneEpoch);
     // Miners are paid by quality.
     expect(
       correlation(

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { auditBooks } from '../sim/economy/auditBooks.ts';
+import { halvingThresholdRao } from '../sim/economy/blockEmission.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../sim/economy/genesis.ts';
-import { networkLockCost, registerSubnet, startCall, subnetToPrune } from '../sim/economy/ops/registerSubnet.ts';
+import {
+  lockReductionInterval,
+  networkLockCost,
+  registerSubnet,
+  startCall,
+  subnetToPrune,
+} from '../sim/economy/ops/registerSubnet.ts';
 import { spotPriceU64F64 } from '../sim/economy/pool.ts';
 import { stakeOf } from '../sim/economy/sharePool.ts';
 import type { ChainParams, ChainState } from '../sim/economy/state.ts';
@@ -13,9 +20,20 @@ const TAO = 1_000_000_000n;
 const params: ChainParams = { ...DEFAULT_CHAIN_PARAMS, consensusMode: 'float' };
 const rich = (s: ChainState): ChainState => ({
   ...s,
-  balances: new Map([...s.balances, ['founder', 10_000n * TAO]]),
-  issuanceRao: s.issuanceRao + 10_000n * TAO,
+  balances: new Map([...s.balances, ['founder', 10_000n * TAO], ['second', 10_000n * TAO]]),
+  issuanceRao: s.issuanceRao + 20_000n * TAO,
 });
+/** A network past the first halving (11 M TAO issued: 0.5 TAO a block), as the shipped scenarios start. */
+const halved = (): ChainState => rich(smallNetwork({ issuanceRao: 11_000_000n * TAO }));
+const codeOf = (f: () => unknown): string | undefined => {
+  try {
+    f();
+    return undefined;
+  } catch (e) {
+    if (e instanceof TxError) return e.code;
+    throw e;
+  }
+};
 
 describe('subnet registration', () => {
   it('costs the minimum lock first, then doubles and decays linearly (by hand: 2000 TAO − 17 361 111 rao a block)', () => {
@@ -27,6 +45,71 @@ describe('subnet registration', () => {
     // 1000 TAO / 57 600 blocks = 17 361 111 rao a block (integer division), over 28 800 blocks.
     expect(networkLockCost({ ...s, block: 100 + 28_800 }, params)).toBe(2000n * TAO - 17_361_111n * 28_800n);
     expect(networkLockCost({ ...s, block: 100 + 200_000 }, params)).toBe(1000n * TAO);
+  });
+
+  it('decays over NetworkLockReductionInterval × block emission in TAO: twice as fast after the first halving', () => {
+    // get_lock_reduction_interval (root.rs:569-582): I64F64 57 600 × (emission / 1e9). At 11 M TAO issued the
+    // emission is 1e9 >> 1 = 5e8 rao: 57 600 × 0.5 = 28 800 blocks (exact in I64F64).
+    let s = { ...halved(), block: 100 };
+    expect(lockReductionInterval(s, params)).toBe(28_800n);
+    s = registerSubnet(s, params, { coldkey: 'founder', hotkey: 'f1', name: 'new1' }); // 1000 TAO, the minimum
+    // 1000 TAO / 28 800 = 34 722 222 rao a block (integer division). After 14 400 blocks:
+    // 2000 TAO − 34 722 222 × 14 400 = 2 000 000 000 000 − 499 999 996 800 = 1 500 000 003 200 rao
+    // (the constant 57 600 would give 2000 TAO − 17 361 111 × 14 400 = 1 750 000 001 600).
+    expect(networkLockCost({ ...s, block: 100 + 14_400 }, params)).toBe(1_500_000_003_200n);
+    // 28 800 blocks: 2 000 000 000 000 − 999 999 993 600 = 1 000 000 006 400; the floor from 28 801 on.
+    expect(networkLockCost({ ...s, block: 100 + 28_800 }, params)).toBe(1_000_000_006_400n);
+    expect(networkLockCost({ ...s, block: 100 + 28_801 }, params)).toBe(1000n * TAO);
+    // Ten halvings: 1e9 >> 10 = 976 562 rao; 57 600 × 976 562 / 1e9 = 56.2499… → 56 (the I64F64 floors).
+    expect(lockReductionInterval({ ...s, issuanceRao: halvingThresholdRao(10) }, params)).toBe(56n);
+    // At the supply cap nothing is emitted: interval 0, safe_div gives 0, the doubled lock never decays.
+    const capped = { ...s, issuanceRao: 21_000_000n * TAO, block: 100 + 1_000_000 };
+    expect(lockReductionInterval(capped, params)).toBe(0n);
+    expect(networkLockCost(capped, params)).toBe(2000n * TAO);
+  });
+
+  it('allows one registration per NetworkRateLimit (28 800) blocks network-wide, checked before the balance', () => {
+    // subnet.rs:146-150, rate_limiting.rs:56-67,85: block − NetworkLastLockBlock ≥ NetworkRateLimit, unless none yet.
+    const s0 = { ...halved(), block: 5 };
+    const s1 = registerSubnet(s0, params, { coldkey: 'founder', hotkey: 'f1', name: 'new1' }); // last block 0: passes
+    expect(s1.lastLockBlock).toBe(5);
+    const at = (block: number) => ({ ...s1, block });
+    const tx = { coldkey: 'second', hotkey: 's1', name: 'new2' };
+    expect(codeOf(() => registerSubnet(at(5 + 1), params, tx))).toBe('NetworkTxRateLimitExceeded');
+    expect(codeOf(() => registerSubnet(at(5 + 28_799), params, tx))).toBe('NetworkTxRateLimitExceeded');
+    // Rate limit (step 4) before the lock cost (step 6): a coldkey without TAO hears about the limit first.
+    expect(codeOf(() => registerSubnet(at(5 + 28_799), params, { ...tx, coldkey: 'nobody' }))).toBe(
+      'NetworkTxRateLimitExceeded',
+    );
+    expect(codeOf(() => registerSubnet(at(5 + 28_800), params, { ...tx, coldkey: 'nobody' }))).toBe(
+      'CannotAffordLockCost',
+    );
+    // Another coldkey's hotkey (step 2) comes before the limit.
+    expect(codeOf(() => registerSubnet(at(6), params, { ...tx, hotkey: 'f1' }))).toBe('NonAssociatedColdKey');
+    // At 28 800 blocks: accepted, paying 2000 − 34 722 222 × 28 800 rao = 1 000 000 006 400 rao.
+    const s2 = registerSubnet(at(5 + 28_800), params, tx);
+    expect(s2.balances.get('second')).toBe(10_000n * TAO - 1_000_000_006_400n);
+    // The limit is a parameter (the pallet's storage default, before the mainnet migration, is 7200).
+    expect(registerSubnet(at(5 + 7200), { ...params, networkRateLimit: 7200 }, tx).lastLockBlock).toBe(5 + 7200);
+  });
+
+  it('leaves a new subnet without TAO emission until root enables it (SubnetEmissionEnabled = false)', () => {
+    // do_register_network ends with SubnetEmissionEnabled::insert(netuid, false) (subnet.rs:287): its TAO share is
+    // 0, the others' renormalised (subnet_emissions.rs:44-75). No stake moves here, so its pool TAO stays the lock.
+    const s0 = rich(smallNetwork());
+    const s1 = registerSubnet(s0, params, { coldkey: 'founder', hotkey: 'f1', name: 'new1' });
+    const fresh = s1.subnets.find((x) => x.name === 'new1')!;
+    expect(fresh.params.emissionEnabled).toBe(false);
+    const run = (p: ChainParams, s: ChainState) =>
+      runBlocks(startCall(s, { coldkey: 'founder', netuid: 4 }), p, 200).subnets.find((x) => x.netuid === 4)!;
+    const off = run(params, s1);
+    expect(off.movingPriceI96F32).toBeGreaterThan(0n); // it would have a share: only the switch holds it back
+    expect(off.pool.taoRao).toBe(1000n * TAO);
+    // The opt-in (root's decision on chain): enabled at registration, so TAO flows in once the moving price rises.
+    const optIn: ChainParams = { ...params, newSubnetEmissionEnabled: true };
+    const s1on = registerSubnet(s0, optIn, { coldkey: 'founder', hotkey: 'f1', name: 'new1' });
+    expect(s1on.subnets.find((x) => x.name === 'new1')!.params.emissionEnabled).toBe(true);
+    expect(run(optIn, s1on).pool.taoRao).toBeGreaterThan(1000n * TAO);
   });
 
   it('starts the new pool at the median subnet price, with the owner as uid 0 and no emission before start_call', () => {

@@ -37,9 +37,12 @@ describe('subnet owners', () => {
     // From block 10 on (acting after block 9): the first pays the 1000 TAO minimum at once. (At block 0 the chain
     // would read the last lock block 0 as "never" and charge the minimum twice.)
     expect(registeredAt.get('first')).toBe(9);
-    // The second lock costs 2000 TAO right after, falling 1000 TAO / 57 600 = 17 361 111 rao a block: it reaches
-    // 1500 TAO after 500 TAO / 17 361 111 rao = 28 800.0003 → 28 801 blocks, at block 9 + 28 801.
-    expect(registeredAt.get('second')).toBe(28_810);
+    // The second lock costs 2000 TAO right after. At 11 M TAO issued (0.5 TAO a block) the lock interval is
+    // 57 600 × 0.5 = 28 800 blocks, so it falls 1000 TAO / 28 800 = 34 722 222 rao a block and reaches 1500 TAO after
+    // 500 TAO / 34 722 222 rao = 14 400.0002 → 14 401 blocks. But NetworkRateLimit (28 800 blocks since the last
+    // lock) holds the second owner until block 9 + 28 800, when the cost is 2000 TAO − 34 722 222 × 28 800 rao.
+    expect(registeredAt.get('second')).toBe(28_809);
+    expect(end.balances.get('second-founder')).toBe(3000n * 1_000_000_000n - 1_000_000_006_400n);
     const first = end.subnets.find((s) => s.name === 'first')!;
     expect(first.firstEmissionBlock).toBe(11); // start_call the next block, emissions from the one after
     expect(end.balances.get('first-founder')).toBe(2000n * 1_000_000_000n);

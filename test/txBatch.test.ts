@@ -4,7 +4,7 @@ import type { Action } from '../sim/agents/types.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../sim/economy/genesis.ts';
 import type { ChainParams, ChainState } from '../sim/economy/state.ts';
 import { applyAction, TxBatch } from '../sim/engine/txBatch.ts';
-import { smallNetwork } from './support/smallNetwork.ts';
+import { smallNetwork, withPermits } from './support/smallNetwork.ts';
 import { txCode } from './support/txCode.ts';
 
 const TAO = 1_000_000_000n;
@@ -12,14 +12,27 @@ const params: ChainParams = { ...DEFAULT_CHAIN_PARAMS, consensusMode: 'float' };
 
 /**
  * The small network at block 7 (so a weights set's LastUpdate differs from registration's), commit-reveal on or off
- * per subnet; fresh each call (genesis is deterministic).
+ * per subnet, validators with permits but each subnet's last (so some sets are refused for the permit); fresh each
+ * call (genesis is deterministic).
  */
 const network = (reveal: readonly boolean[]): ChainState => {
-  const s = smallNetwork();
+  const s = withPermits(smallNetwork());
   return {
     ...s,
     block: 7,
-    subnets: s.subnets.map((x, i) => ({ ...x, params: { ...x.params, commitRevealEnabled: reveal[i]! } })),
+    subnets: s.subnets.map((x, i) => {
+      const validatorPermits = x.neurons.validatorPermits.slice();
+      let last = 0;
+      x.neurons.hotkeys.forEach((h, uid) => {
+        if (h.includes('-v')) last = uid;
+      });
+      validatorPermits[last] = 0;
+      return {
+        ...x,
+        params: { ...x.params, commitRevealEnabled: reveal[i]! },
+        neurons: { ...x.neurons, validatorPermits },
+      };
+    }),
   };
 };
 

@@ -1,4 +1,4 @@
-import { networkLockCost } from '../economy/ops/registerSubnet.ts';
+import { networkLockCost, passesNetworkRateLimit } from '../economy/ops/registerSubnet.ts';
 import type { ChainParams, SubnetParams } from '../economy/state.ts';
 import type { Action, Agent } from './types.ts';
 
@@ -16,8 +16,9 @@ export interface SubnetOwnerSpec {
 
 /**
  * A would-be subnet owner: waits until the network lock cost (which doubles with each registration and then decays)
- * is within its budget, registers its subnet (at 128 subnets the chain dissolves the lowest-priced non-immune one),
- * calls start_call on the next block so emissions begin, and then sets its hyperparameters, if it has any.
+ * is within its budget and `NetworkRateLimit` blocks have passed since the last subnet registration, registers its
+ * subnet (at 128 subnets the chain dissolves the lowest-priced non-immune one), calls start_call on the next block so
+ * emissions begin, and then sets its hyperparameters, if it has any.
  */
 export function subnetOwnerAgent(spec: SubnetOwnerSpec): Agent {
   let registered = false;
@@ -38,7 +39,13 @@ export function subnetOwnerAgent(spec: SubnetOwnerSpec): Agent {
         started = true;
         return [{ kind: 'startCall', coldkey: spec.coldkey, netuid: mine.netuid }];
       }
-      if (registered || networkLockCost(view, spec.params) > spec.maxLockRao) return [];
+      // It also waits out NetworkRateLimit (a refused registration would end its attempts).
+      if (
+        registered ||
+        !passesNetworkRateLimit(view, spec.params) ||
+        networkLockCost(view, spec.params) > spec.maxLockRao
+      )
+        return [];
       registered = true;
       return [{ kind: 'registerSubnet', coldkey: spec.coldkey, hotkey: `${spec.name}-owner`, name: spec.name }];
     },

@@ -63,6 +63,20 @@ function rootTerms(
 }
 
 /**
+ * Whether the opt-in fair-launch bootstrap (`params.bootstrap`, not on chain) holds for this subnet now: nobody on it
+ * holds stake, alpha or root. Its epoch then counts every uid that has set weights as one equal stake
+ * (`epochInput`), and those weights need no validator permit (`hasPermit`): equal stakes would all hold one.
+ */
+export function bootstrapping(state: ChainState, params: ChainParams, subnet: SubnetState): boolean {
+  if (params.bootstrap !== 'equalStake') return false;
+  const hotkeys = subnet.neurons.hotkeys;
+  const root = rootTerms(state.rootStakes, hotkeys, taoWeightU96F32(params.taoWeightU64) << 32n);
+  for (let uid = 0; uid < hotkeys.length; uid++)
+    if (root[uid] !== 0n || (subnet.stakes.get(hotkeys[uid]!)?.valueRao ?? 0n) !== 0n) return false;
+  return true;
+}
+
+/**
  * What the chain's epoch reads from storage for this subnet. Stake weight per uid is
  * `alpha + root_tao · tao_weight` in I64F64 (`get_stake_weights_for_network`, no parent/child keys).
  */

@@ -52,6 +52,8 @@ export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   minLockRao: 1_000_000_000_000n,
   lockReductionInterval: 57_600,
   networkImmunityPeriod: 864_000,
+  networkRateLimit: 28_800,
+  newSubnetEmissionEnabled: false,
 };
 
 export interface NeuronSpec {

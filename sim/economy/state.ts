@@ -201,11 +201,25 @@ export interface ChainParams {
   readonly rootClaim: { readonly every: number; readonly type: 'swap' | 'keep' } | null;
   /** `SubnetLimit` (128): registering beyond it dissolves the lowest-priced non-immune subnet. */
   readonly subnetLimit: number;
-  /** `NetworkMinLockCost` (1000 TAO) and `NetworkLockReductionInterval` (57 600 blocks after the migration). */
+  /**
+   * `NetworkMinLockCost` (1000 TAO) and `NetworkLockReductionInterval` (57 600 blocks after the migration; the lock
+   * cost decays over it × the block emission in TAO, `get_lock_reduction_interval`).
+   */
   readonly minLockRao: bigint;
   readonly lockReductionInterval: number;
   /** `NetworkImmunityPeriod` (864 000 blocks = 120 days after the migration). */
   readonly networkImmunityPeriod: number;
+  /**
+   * `NetworkRateLimit`: blocks between two subnet registrations network-wide. 28 800 (4 days), set by the same
+   * migration as the lock interval (`migrate_network_lock_reduction_interval`, in `on_runtime_upgrade` at 14bc6f9f);
+   * the runtime constant `InitialNetworkRateLimit` (7200) is only the storage default before it ran.
+   */
+  readonly networkRateLimit: number;
+  /**
+   * OPT-IN, root's decision on chain: a subnet registered during the run gets `SubnetEmissionEnabled = true` at
+   * once. false (the chain's code): `do_register_network` leaves it false and only root can enable it.
+   */
+  readonly newSubnetEmissionEnabled: boolean;
 }
 
 /** A writable view of a state object: for fresh copies that nobody else holds yet. */

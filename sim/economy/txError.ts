@@ -6,6 +6,8 @@ export type TxErrorCode =
   | 'HotKeyAccountNotExists'
   | 'SubnetNotExists'
   | 'SwapFailed'
+  /** The subnet's token is not enabled yet (`SubtokenEnabled`, set by start_call). */
+  | 'SubtokenDisabled'
   | 'SubNetRegistrationDisabled'
   | 'TooManyRegistrationsThisBlock'
   | 'HotKeyAlreadyRegisteredInSubNet'
@@ -15,7 +17,16 @@ export type TxErrorCode =
   | 'DelegateTakeTooHigh'
   | 'DelegateTxRateLimitExceeded'
   | 'SubnetLimitReached'
-  | 'FirstEmissionBlockNumberAlreadySet';
+  | 'NetworkTxRateLimitExceeded'
+  | 'CannotAffordLockCost'
+  | 'FirstEmissionBlockNumberAlreadySet'
+  | 'WeightVecNotEqualSize'
+  | 'HotKeyNotRegisteredInSubNet'
+  | 'DuplicateUids'
+  | 'UidVecContainInvalidOne'
+  | 'NeuronNoValidatorPermit'
+  /** Not the chain's: the SDK refuses negative or non-finite weights before anything is sent. */
+  | 'InvalidWeights';
 
 /** A refused transaction. Operations throw it before changing anything (they return new states otherwise). */
 export class TxError extends Error {

@@ -2,9 +2,9 @@ import { runEpoch } from '../consensus/index.ts';
 import type { EpochResult } from '../consensus/types.ts';
 import { blockEmissionForIssuance, calendarBlockEmission, mintTao } from '../economy/blockEmission.ts';
 import { distributeEmission } from '../economy/distributeEmission.ts';
-import { drainPending } from '../economy/drainPending.ts';
+import { drainPending, shouldRunEpoch } from '../economy/drainPending.ts';
 import { emitInto, emitsThisBlock, type SubnetInjection, withRecycled } from '../economy/emitToSubnets.ts';
-import { epochInput } from '../economy/epochInput.ts';
+import { bootstrapping, epochInput } from '../economy/epochInput.ts';
 import { nextMovingPrice } from '../economy/movingPrice.ts';
 import { claimAllRoot } from '../economy/ops/claimRoot.ts';
 import { revealCommits } from '../economy/ops/setWeights.ts';
@@ -65,9 +65,17 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   const emitted = emitInto(work, state, params, minted.mintedRao);
   state = withRecycled(state, emitted.recycledRao);
 
+  // reveal_crv3_commits (before the coinbase on chain; nothing between reads weights or commits): every subnet whose
+  // epoch is due this block, run or deferred, reveals the commits of the epoch it looks ahead to.
+  work.list.forEach((s, i) => {
+    if (s.weightCommits.length === 0 || !shouldRunEpoch(s, block, params.epochSchedule)) return;
+    const revealed = revealCommits(s, bootstrapping(state, params, s));
+    if (revealed !== s) work.put(i, revealed);
+  });
+
   const epochs: EpochRecord[] = [];
   for (const { index, netuid, pending } of drainPending(work, block, params)) {
-    const subnet = revealCommits(work.list[index]!, block);
+    const subnet = work.list[index]!;
     const distributedRao = pending.serverRao + pending.validatorRao + pending.rootAlphaRao;
     const result = runEpoch(epochInput(state, params, subnet, distributedRao), { mode: params.consensusMode });
     const paid = distributeEmission({

@@ -88,6 +88,8 @@ function chainParams(s: ScenarioFile): ChainParams {
     ...(c.min_lock !== undefined && { minLockRao: rao(c.min_lock) }),
     ...(c.lock_reduction_interval !== undefined && { lockReductionInterval: c.lock_reduction_interval }),
     ...(c.network_immunity_period !== undefined && { networkImmunityPeriod: c.network_immunity_period }),
+    ...(c.network_rate_limit !== undefined && { networkRateLimit: c.network_rate_limit }),
+    ...(c.new_subnets_emit !== undefined && { newSubnetEmissionEnabled: c.new_subnets_emit }),
     ...(c.slashing !== undefined && {
       slashing: {
         fractionPpm: Math.round(c.slashing.fraction * 1_000_000),
@@ -323,12 +325,16 @@ function scenarioEvents(s: ScenarioFile): [number, ChainEvent][] {
       ]);
     if (e.dissolve_subnet) out.push([at, { kind: 'dissolveSubnet', netuid: netuid(e.dissolve_subnet) }]);
     if (e.set_subnet) {
+      const name = e.set_subnet.subnet;
+      // A subnet_owners' subnet (not one from the start): found at the event by its founder and name.
+      const founder = netuid(name) === 0 ? { registeredBy: { coldkey: `${name}-founder`, name } } : {};
       for (const [key, value] of Object.entries(subnetParams(e.set_subnet.hyperparameters))) {
         out.push([
           at,
           {
             kind: 'setSubnetParam',
-            netuid: netuid(e.set_subnet.subnet),
+            netuid: netuid(name),
+            ...founder,
             key: key as keyof SubnetParams,
             value: value as number | boolean,
           },

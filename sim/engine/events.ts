@@ -10,6 +10,11 @@ export type ChainEvent =
   | {
       readonly kind: 'setSubnetParam';
       readonly netuid: number;
+      /**
+       * A subnet registered during the run (a `subnet_owners` entry), whose netuid is not known in advance: the
+       * subnet this coldkey owns under this name, if it exists by then (otherwise nothing changes). Replaces netuid.
+       */
+      readonly registeredBy?: { readonly coldkey: string; readonly name: string };
       readonly key: keyof SubnetParams;
       readonly value: number | boolean;
     }
@@ -34,7 +39,13 @@ export function applyEvent(
         state: {
           ...state,
           subnets: state.subnets.map((s) =>
-            s.netuid === e.netuid ? { ...s, params: { ...s.params, [e.key]: e.value } } : s,
+            (
+              e.registeredBy
+                ? s.ownerColdkey === e.registeredBy.coldkey && s.name === e.registeredBy.name
+                : s.netuid === e.netuid
+            )
+              ? { ...s, params: { ...s.params, [e.key]: e.value } }
+              : s,
           ),
         },
         params,

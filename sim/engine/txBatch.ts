@@ -1,11 +1,12 @@
 import type { Action } from '../agents/types.ts';
+import { bootstrapping } from '../economy/epochInput.ts';
 import { addStake } from '../economy/ops/addStake.ts';
 import { moveStake } from '../economy/ops/moveStake.ts';
 import { registerNeuron } from '../economy/ops/registerNeuron.ts';
 import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
 import { removeStake } from '../economy/ops/removeStake.ts';
 import { setHyperparameters } from '../economy/ops/setHyperparameters.ts';
-import { type SetWeightsTx, setWeights, weightCommit, weightsRow } from '../economy/ops/setWeights.ts';
+import { checkPermit, type SetWeightsTx, setWeights, weightCommit, weightsRow } from '../economy/ops/setWeights.ts';
 import { subnetOf } from '../economy/ops/subnetUpdate.ts';
 import {
   type ChainParams,
@@ -23,7 +24,7 @@ import {
 export function applyAction(state: ChainState, params: ChainParams, action: Action): ChainState {
   switch (action.kind) {
     case 'setWeights':
-      return setWeights(state, action);
+      return setWeights(state, params, action);
     case 'addStake':
       return addStake(state, params, action);
     case 'removeStake':
@@ -59,7 +60,10 @@ export class TxBatch {
   /** The working copy's chain state and subnets list, once written this block. */
   private chain: Mutable<ChainState> | null = null;
   private subnets: SubnetState[] = [];
-  /** Per subnet index: 1 when the subnet / its weights and LastUpdate / its commits list are the batch's own. */
+  /**
+   * Per subnet index: 1 when the subnet / its LastUpdate (and, without commit-reveal, its weights) / its commits list
+   * are the batch's own.
+   */
   private ownSubnet = new Uint8Array(0);
   private ownRows = new Uint8Array(0);
   private ownCommits = new Uint8Array(0);
@@ -89,23 +93,26 @@ export class TxBatch {
     const i = subnetIndex(this.current.subnets, tx.netuid);
     const subnet = i < 0 ? subnetOf(this.current, tx.netuid) : this.current.subnets[i]!; // the former throws
     const row = weightsRow(subnet, tx); // every check before any write
+    const reveal = subnet.params.commitRevealEnabled;
+    if (!reveal) checkPermit(subnet, row, bootstrapping(this.current, this.params, subnet));
     const out = this.editSubnet(i);
-    if (subnet.params.commitRevealEnabled) {
-      if (this.ownCommits[i] === 0) {
-        out.weightCommits = subnet.weightCommits.slice();
-        this.ownCommits[i] = 1;
-      }
-      (out.weightCommits as WeightCommit[]).push(weightCommit(subnet, tx, row, this.current.block));
-      return;
-    }
     if (this.ownRows[i] === 0) {
+      // Under commit-reveal only LastUpdate is written (a subnet's mode holds while the batch owns its copy).
       const t = subnet.neurons;
-      out.neurons = { ...t, weights: t.weights.slice(), lastUpdate: t.lastUpdate.slice() };
+      out.neurons = { ...t, weights: reveal ? t.weights : t.weights.slice(), lastUpdate: t.lastUpdate.slice() };
       this.ownRows[i] = 1;
     }
     const t = out.neurons as Mutable<NeuronTable>;
-    (t.weights as NeuronTable['weights'][number][])[row.uid] = { cols: row.cols, vals: row.vals };
     (t.lastUpdate as number[])[row.uid] = this.current.block;
+    if (!reveal) {
+      (t.weights as NeuronTable['weights'][number][])[row.uid] = { cols: row.cols, vals: row.vals };
+      return;
+    }
+    if (this.ownCommits[i] === 0) {
+      out.weightCommits = subnet.weightCommits.slice();
+      this.ownCommits[i] = 1;
+    }
+    (out.weightCommits as WeightCommit[]).push(weightCommit(subnet, this.params, tx, row, this.current.block));
   }
 
   /** Subnet `i` of the working copy, writable (the chain state, the list and the subnet copied on first write). */

@@ -48,8 +48,19 @@ export const hyperparametersSchema = z
     registration_allowed: z
       .boolean()
       .describe('neurons may register; also gates emission to the subnet (default true)'),
-    emission_enabled: z.boolean().describe('the subnet receives its share of block emission (default true)'),
-    max_registrations_per_block: z.number().int().min(0).describe('registrations per block (default 1)'),
+    emission_enabled: z
+      .boolean()
+      .describe(
+        'the subnet receives its share of block emission (default true; false for a subnet registered during the ' +
+          'run, as on chain, until root enables it)',
+      ),
+    max_registrations_per_block: z
+      .number()
+      .int()
+      .min(0)
+      .describe(
+        'MaxRegistrationsPerBlock (default 1): stored only — the chain (do_register at 14bc6f9f) does not enforce it',
+      ),
     min_non_immune_uids: z.number().int().min(0).describe('pruning only while more uids than this are non-immune (10)'),
     burn_half_life: z.number().int().min(0).describe('blocks for the registration price to halve (default 360)'),
     burn_increase_mult: z
@@ -138,7 +149,11 @@ const event = z
       ),
     set_subnet: z
       .object({
-        subnet: z.string().describe('subnet name'),
+        subnet: z
+          .string()
+          .describe(
+            "subnet name, or a subnet_owners' name (then it applies only if that subnet is registered by then)",
+          ),
         hyperparameters: hyperparametersSchema.describe('new values from then on'),
       })
       .strict()
@@ -240,8 +255,22 @@ const chain = z
       .number()
       .int()
       .min(1)
-      .describe('blocks for the lock cost to fall by the last lock (57600)'),
+      .describe(
+        'NetworkLockReductionInterval (57600): the lock cost falls by the last lock over this × block emission in TAO',
+      ),
     network_immunity_period: z.number().int().min(0).describe('blocks a new subnet cannot be dissolved (864000)'),
+    network_rate_limit: z
+      .number()
+      .int()
+      .min(0)
+      .describe('blocks between two subnet registrations, network-wide (NetworkRateLimit, 28800 on mainnet)'),
+    new_subnets_emit: z
+      .boolean()
+      .describe(
+        "OPT-IN, root's decision on chain: subnets registered during the run get emission enabled at once. " +
+          'Default false, as the chain registers them with SubnetEmissionEnabled = false until root enables it ' +
+          '(or an event: set_subnet with emission_enabled: true)',
+      ),
     slashing: z
       .object({
         fraction: fraction('share of an offline permit holder’s stake taken at each epoch of its subnet'),
@@ -313,9 +342,13 @@ export const scenarioSchema = z
   .strict()
   .superRefine((s, ctx) => {
     const names = s.subnets.map((x) => x.name);
+    const ownerNames = s.subnet_owners.map((o) => o.name);
     s.events.forEach((e, k) => {
       const named = e.set_subnet?.subnet ?? e.stake_shock?.subnet ?? e.dissolve_subnet ?? e.validators_become?.subnet;
-      if (named !== undefined && !names.includes(named)) {
+      // set_subnet may also name a subnet_owners' subnet (root enabling its emission, say); the others need one
+      // that exists from the start.
+      const known = names.includes(named ?? '') || (e.set_subnet !== undefined && ownerNames.includes(named ?? ''));
+      if (named !== undefined && !known) {
         ctx.addIssue({
           code: 'custom',
           path: ['events', k],

@@ -51,3 +51,22 @@ export function smallNetwork(overrides: Partial<GenesisSpec> = {}): ChainState {
     ...overrides,
   });
 }
+
+/**
+ * `state` with validator permits for every uid with stake on its subnet — what the first epoch grants them
+ * (`is_topk_nonzero`: every staked uid while there are at most `max_allowed_validators`) — and the owner's uid.
+ */
+export function withPermits(state: ChainState): ChainState {
+  return {
+    ...state,
+    subnets: state.subnets.map((s) => ({
+      ...s,
+      neurons: {
+        ...s.neurons,
+        validatorPermits: Uint8Array.from(s.neurons.hotkeys, (h) =>
+          h === s.ownerHotkey || (s.stakes.get(h)?.valueRao ?? 0n) > 0n ? 1 : 0,
+        ),
+      },
+    })),
+  };
+}

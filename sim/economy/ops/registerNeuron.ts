@@ -71,9 +71,9 @@ function seat(t: NeuronTable, uid: number, hotkey: string, block: number): Neuro
 /**
  * `burned_register` (`do_register`): pay the subnet's registration price from the coldkey's balance; the TAO buys
  * alpha through the pool (fee to the block author) and the alpha bought is recycled; the hotkey takes the next free
- * uid, or the pruned one when the subnet is full; the price is bumped ×1.26. Refuses (typed, nothing changed):
- * registration disabled or over the per-block limit, hotkey already registered or owned by another coldkey, not
- * enough balance, nobody prunable.
+ * uid, or the pruned one when the subnet is full; the price is bumped ×1.26 at once, so a second registration in
+ * the same block pays the bumped price (any number per block, as on chain). Refuses (typed, nothing changed):
+ * registration disabled, hotkey already registered or owned by another coldkey, not enough balance, nobody prunable.
  */
 export function registerNeuron(
   state: ChainState,
@@ -84,12 +84,9 @@ export function registerNeuron(
   const p = subnet.params;
   if (!p.registrationAllowed)
     throw new TxError('SubNetRegistrationDisabled', `registration is off on subnet ${tx.netuid}`);
-  if (subnet.registrationsThisBlock >= p.maxRegistrationsPerBlock) {
-    throw new TxError(
-      'TooManyRegistrationsThisBlock',
-      `subnet ${tx.netuid} already registered ${subnet.registrationsThisBlock} this block`,
-    );
-  }
+  // No per-block cap: `do_register` (subnets/registration.rs:38-132 at 14bc6f9f) never reads
+  // `MaxRegistrationsPerBlock` (the spec's limit of 1, §5.1); it only counts `RegistrationsThisBlock`
+  // (registration.rs:121). The ×1.26 price bump is the only brake within a block. We follow the code.
   if (subnet.neurons.hotkeys.includes(tx.hotkey))
     throw new TxError('HotKeyAlreadyRegisteredInSubNet', `${tx.hotkey} is registered already`);
   const owner = state.hotkeys.get(tx.hotkey)?.owner;

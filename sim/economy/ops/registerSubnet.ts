@@ -1,3 +1,4 @@
+import { blockEmissionForIssuance, calendarBlockEmission } from '../blockEmission.ts';
 import { dissolveSubnet } from '../dissolveSubnet.ts';
 import { type SubnetSpec, subnetAt } from '../genesis.ts';
 import { spotPriceU64F64 } from '../pool.ts';
@@ -5,16 +6,46 @@ import type { ChainParams, ChainState, SubnetState } from '../state.ts';
 import { copyMap, findSubnet } from '../state.ts';
 import { TxError } from '../txError.ts';
 
+const RAO_PER_TAO = 1_000_000_000n;
+
 /**
- * `get_network_lock_cost` (coinbase/root.rs): twice the last lock (once for the first ever), less
- * last_lock / LockReductionInterval per block since, never below MinLock.
+ * `get_lock_reduction_interval` (coinbase/root.rs:569-582 at 14bc6f9f): `NetworkLockReductionInterval` scaled by
+ * this block's emission in TAO, in I64F64 (the division truncates to 64 fraction bits, the product with the integer
+ * interval is exact, the conversion floors): 57 600 blocks at 1 TAO a block, 28 800 after the first halving (0.5 TAO),
+ * 0 once nothing is emitted. The emission is the chain's by issuance, or the opt-in calendar rule's for this block.
+ */
+export function lockReductionInterval(state: ChainState, params: ChainParams): bigint {
+  const emission =
+    params.halving.kind === 'calendar'
+      ? calendarBlockEmission(BigInt(state.block), { halvingIntervalBlocks: BigInt(params.halving.intervalBlocks) })
+      : blockEmissionForIssuance(state.issuanceRao);
+  const halvingBits = (emission << 64n) / RAO_PER_TAO;
+  return (BigInt(params.lockReductionInterval) * halvingBits) >> 64n;
+}
+
+/**
+ * `get_network_lock_cost` (coinbase/root.rs:502-527): twice the last lock (once for the first ever), less
+ * last_lock / interval per block since (`safe_div`: no decay when the interval is 0), saturating at 0, never below
+ * MinLock. The interval shrinks with the block emission (`lockReductionInterval`), so after a halving the cost falls
+ * back twice as fast.
  */
 export function networkLockCost(state: ChainState, params: ChainParams): bigint {
   const mult = state.lastLockBlock === 0 ? 1n : 2n;
-  const decay =
-    (state.lastLockRao / BigInt(params.lockReductionInterval)) * BigInt(Math.max(0, state.block - state.lastLockBlock));
-  const cost = state.lastLockRao * mult - decay;
+  const interval = lockReductionInterval(state, params);
+  const perBlock = interval === 0n ? 0n : state.lastLockRao / interval;
+  const decay = perBlock * BigInt(Math.max(0, state.block - state.lastLockBlock));
+  const doubled = state.lastLockRao * mult;
+  const cost = doubled > decay ? doubled - decay : 0n;
   return cost < params.minLockRao ? params.minLockRao : cost;
+}
+
+/**
+ * `TransactionType::RegisterNetwork.passes_rate_limit` (utils/rate_limiting.rs:56-67, 85; subnets/subnet.rs:146-150):
+ * one subnet registration per `NetworkRateLimit` blocks network-wide, counted from the last lock's block (a last
+ * block of 0 means none yet and always passes).
+ */
+export function passesNetworkRateLimit(state: ChainState, params: ChainParams): boolean {
+  return state.lastLockBlock === 0 || state.block - state.lastLockBlock >= params.networkRateLimit;
 }
 
 /** `get_network_to_prune`: the non-immune subnet with the lowest moving price, the earliest registered on ties. */
@@ -42,10 +73,15 @@ function medianPriceU64F64(subnets: readonly SubnetState[]): bigint {
 }
 
 /**
- * `register_network` at HEAD: the owner locks the lock cost; it becomes the new pool's TAO and the pool starts at
- * the median subnet price (alpha in = TAO / median price); the owner's hotkey is the first neuron. At the subnet
- * limit the lowest-priced non-immune subnet is dissolved first (refused when every subnet is immune). Emissions
- * start after `startCall` (firstEmissionBlock null until then).
+ * `register_network` at HEAD (`do_register_network`, subnets/subnet.rs:115-290): the owner locks the lock cost; it
+ * becomes the new pool's TAO and the pool starts at the median subnet price (alpha in = TAO / median price); the
+ * owner's hotkey is the first neuron. At the subnet limit the lowest-priced non-immune subnet is dissolved first.
+ * Emissions start after `startCall` (firstEmissionBlock null until then) and, as on chain, only once root enables
+ * them: the chain ends the call with `SubnetEmissionEnabled = false` (subnet.rs:287; only root's
+ * `sudo_set_subnet_emission_enabled` turns it on), so the new subnet gets no TAO share until a scenario event does —
+ * or at once with the opt-in `params.newSubnetEmissionEnabled`. Refuses in the chain's order: another coldkey's
+ * hotkey, within `NetworkRateLimit` blocks of the last registration, every subnet immune at the limit, the lock
+ * cost above the balance.
  */
 export function registerSubnet(
   state: ChainState,
@@ -57,19 +93,22 @@ export function registerSubnet(
     readonly params?: SubnetSpec['params'];
   },
 ): ChainState {
-  const cost = networkLockCost(state, params);
-  const balance = state.balances.get(tx.coldkey) ?? 0n;
-  if (balance < cost)
-    throw new TxError('NotEnoughBalance', `${tx.coldkey} holds ${balance} rao, the subnet lock costs ${cost}`);
   const owner = state.hotkeys.get(tx.hotkey)?.owner;
   if (owner !== undefined && owner !== tx.coldkey)
     throw new TxError('NonAssociatedColdKey', `${tx.hotkey} belongs to ${owner}`);
-  let s = state;
-  if (s.subnets.length >= params.subnetLimit) {
-    const prune = subnetToPrune(s, params);
-    if (!prune) throw new TxError('SubnetLimitReached', `${params.subnetLimit} subnets, all still immune`);
-    s = dissolveSubnet(s, prune.netuid).state;
-  }
+  if (!passesNetworkRateLimit(state, params))
+    throw new TxError(
+      'NetworkTxRateLimitExceeded',
+      `last subnet registered at block ${state.lastLockBlock}, ${params.networkRateLimit} blocks apart at least`,
+    );
+  const prune = state.subnets.length >= params.subnetLimit ? subnetToPrune(state, params) : null;
+  if (state.subnets.length >= params.subnetLimit && !prune)
+    throw new TxError('SubnetLimitReached', `${params.subnetLimit} subnets, all still immune`);
+  const cost = networkLockCost(state, params);
+  const balance = state.balances.get(tx.coldkey) ?? 0n;
+  if (balance < cost)
+    throw new TxError('CannotAffordLockCost', `${tx.coldkey} holds ${balance} rao, the subnet lock costs ${cost}`);
+  const s = prune ? dissolveSubnet(state, prune.netuid).state : state;
   let netuid = 1;
   while (s.subnets.some((x) => x.netuid === netuid)) netuid++;
   const alphaIn = (cost << 64n) / medianPriceU64F64(s.subnets);
@@ -84,7 +123,7 @@ export function registerSubnet(
       neurons: [{ hotkey: tx.hotkey, coldkey: tx.coldkey }],
       movingPrice: 'zero',
       firstEmissionBlock: null,
-      ...(tx.params !== undefined && { params: tx.params }),
+      params: { ...tx.params, emissionEnabled: params.newSubnetEmissionEnabled },
     },
     s.block,
   );

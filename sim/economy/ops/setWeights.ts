@@ -1,5 +1,7 @@
+import { shouldRunEpoch } from '../drainPending.ts';
+import { bootstrapping } from '../epochInput.ts';
 import { allocU16 } from '../rowAlloc.ts';
-import { type ChainState, copySubnet, type SubnetState, type WeightCommit } from '../state.ts';
+import { type ChainParams, type ChainState, copySubnet, type SubnetState, type WeightCommit } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
 
@@ -10,7 +12,8 @@ let seen = new Uint8Array(256);
 const checked = new WeakMap<readonly number[], { readonly n: number; readonly cols: Uint16Array }>();
 
 /**
- * The uids as a weights row's columns, checked distinct and below `n` (else `AmountTooLow`). The answer depends only
+ * The uids as a weights row's columns, checked distinct (else `DuplicateUids`) and below `n` (else
+ * `UidVecContainInvalidOne`: `internal_set_weights` checks 11 and 12). The answer depends only
  * on the array's contents and `n`, and callers never change an array they passed (`readonly`), so it is remembered
  * per array: a subnet's validators score the same miners' uids, one array for all of them. Rows are never written
  * after they are made, so they may share the columns.
@@ -22,17 +25,20 @@ function checkedColumns(uids: readonly number[], n: number): Uint16Array {
   // Indexed loops throughout: `for…of` over an array is several times slower here in V8.
   const m = uids.length;
   const cols = allocU16(m); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
-  let valid = true;
-  for (let k = 0; k < m && valid; k++) {
+  let invalid = false;
+  let duplicate = false;
+  for (let k = 0; k < m && !invalid && !duplicate; k++) {
     const u = uids[k]!;
-    valid = Number.isInteger(u) && u >= 0 && u < n && seen[u] === 0;
-    if (valid) {
+    invalid = !(Number.isInteger(u) && u >= 0 && u < n);
+    duplicate = !invalid && seen[u] === 1;
+    if (!invalid && !duplicate) {
       seen[u] = 1;
       cols[k] = u;
     }
   }
   for (let k = 0; k < m; k++) seen[cols[k]!] = 0; // leave it clean (unwritten entries are 0, also in range)
-  if (!valid) throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
+  if (duplicate) throw new TxError('DuplicateUids', 'weights need distinct uids, one weight each');
+  if (invalid) throw new TxError('UidVecContainInvalidOne', `weights name a uid that is not registered (n = ${n})`);
   checked.set(uids, { n, cols });
   return cols;
 }
@@ -64,60 +70,98 @@ export interface SetWeightsTx {
 }
 
 /**
- * `set_weights`' checks and row (subnets/weights.rs): the hotkey registered on the subnet, distinct uids of
- * registered neurons with one weight each (else a `TxError`), the weights max-upscaled to u16 the way the chain does
- * (`vec_u16_max_upscale_to_u16`). Changes nothing: `setWeights` and the runner's block batch store the row.
+ * `set_weights`' checks and row (subnets/weights.rs `internal_set_weights`): one weight per uid
+ * (`WeightVecNotEqualSize`), the hotkey registered on the subnet (`HotKeyNotRegisteredInSubNet`), distinct uids of
+ * registered neurons (`checkedColumns`), weights finite and not negative — the SDK's own refusal
+ * (`InvalidWeights`): the extrinsic takes u16 — and the weights max-upscaled to u16 the way the SDK and the chain do
+ * (`vec_u16_max_upscale_to_u16`). The validator permit is checked apart (`checkPermit`): when the row is set, or at
+ * its reveal under commit-reveal. Changes nothing: `setWeights` and the runner's block batch store the row.
  */
 export function weightsRow(subnet: SubnetState, tx: SetWeightsTx): WeightsRow {
-  const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
-  if (uid < 0) throw new TxError('HotKeyAccountNotExists', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
-  const n = subnet.neurons.hotkeys.length;
   const { uids, weights } = tx;
   if (uids.length !== weights.length)
-    throw new TxError('AmountTooLow', 'weights need distinct uids of registered neurons, one weight each');
+    throw new TxError('WeightVecNotEqualSize', `${uids.length} uids but ${weights.length} weights`);
+  const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
+  if (uid < 0)
+    throw new TxError('HotKeyNotRegisteredInSubNet', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
+  const n = subnet.neurons.hotkeys.length;
   const cols = checkedColumns(uids, n);
   const m = uids.length;
   let max = 0;
-  for (let k = 0; k < m; k++) if (weights[k]! > max) max = weights[k]!;
+  for (let k = 0; k < m; k++) {
+    const w = weights[k]!;
+    if (!(w >= 0 && w < Number.POSITIVE_INFINITY))
+      throw new TxError('InvalidWeights', `weight ${w} for uid ${uids[k]}: weights are finite and not negative`);
+    if (w > max) max = w;
+  }
   const vals = allocU16(m);
   if (max > 0) for (let k = 0; k < m; k++) vals[k] = roundHalfUp((weights[k]! * 65535) / max);
   return { uid, cols, vals };
 }
 
-/** The commit `commit_timelocked_weights` records for a checked row at `block`. */
-export const weightCommit = (subnet: SubnetState, tx: SetWeightsTx, row: WeightsRow, block: number): WeightCommit => ({
+/**
+ * `check_validator_permit`: a row from `uid` needs a validator permit, unless it is a self-weight (one weight, on
+ * `uid` itself) or `uid` holds the subnet owner's hotkey. `cols`: the row's columns. `bootstrap` (the opt-in
+ * fair-launch rule, `bootstrapping`, not on chain): nobody holds stake yet, and no permit is needed.
+ */
+export function hasPermit(subnet: SubnetState, uid: number, cols: Uint16Array, bootstrap = false): boolean {
+  const t = subnet.neurons;
+  return (
+    bootstrap ||
+    (cols.length === 1 && cols[0] === uid) ||
+    t.validatorPermits[uid] === 1 ||
+    t.hotkeys[uid] === subnet.ownerHotkey
+  );
+}
+
+/** `hasPermit` or the chain's refusal, `NeuronNoValidatorPermit`. */
+export function checkPermit(subnet: SubnetState, row: WeightsRow, bootstrap = false): void {
+  if (!hasPermit(subnet, row.uid, row.cols, bootstrap))
+    throw new TxError('NeuronNoValidatorPermit', `uid ${row.uid} on subnet ${subnet.netuid} has no validator permit`);
+}
+
+/**
+ * The commit `commit_timelocked_weights` records for a checked row at `block`, keyed by
+ * `current_epoch_with_lookahead`: the subnet's epoch counter, plus one when its epoch is due at `block` — a
+ * transaction of a block whose epoch was deferred (`MaxEpochsPerBlock`) belongs to the coming epoch.
+ */
+export const weightCommit = (
+  subnet: SubnetState,
+  params: ChainParams,
+  tx: SetWeightsTx,
+  row: WeightsRow,
+  block: number,
+): WeightCommit => ({
   hotkey: tx.hotkey,
   uid: row.uid,
   cols: row.cols,
   vals: row.vals,
-  epoch: subnet.epochIndex,
+  epoch: subnet.epochIndex + (shouldRunEpoch(subnet, block, params.epochSchedule) ? 1 : 0),
   block,
 });
 
 /**
- * `set_weights` (subnets/weights.rs): a registered validator stores a weights row (`weightsRow`) and its LastUpdate
- * becomes the current block. With commit-reveal on, the row is committed instead (`commit_timelocked_weights`) and
- * stored when revealed (`revealCommits`).
+ * `set_weights` (subnets/weights.rs): a registered validator stores a weights row (`weightsRow`, `checkPermit`) and
+ * its LastUpdate becomes the current block. With commit-reveal on, the row is committed instead
+ * (`commit_timelocked_weights`: the chain sees only a ciphertext, so the permit waits for the reveal), the commit
+ * sets LastUpdate, and the row is stored when revealed (`revealCommits`).
  */
-export function setWeights(state: ChainState, tx: SetWeightsTx): ChainState {
+export function setWeights(state: ChainState, params: ChainParams, tx: SetWeightsTx): ChainState {
   const subnet = subnetOf(state, tx.netuid);
   const row = weightsRow(subnet, tx);
+  const next = copySubnet(subnet);
+  const lastUpdate = subnet.neurons.lastUpdate.slice();
+  lastUpdate[row.uid] = state.block;
   if (subnet.params.commitRevealEnabled) {
-    // commit_timelocked_weights: nothing changes until the reveal.
-    const next = copySubnet(subnet);
-    next.weightCommits = [...subnet.weightCommits, weightCommit(subnet, tx, row, state.block)];
+    next.weightCommits = [...subnet.weightCommits, weightCommit(subnet, params, tx, row, state.block)];
+    next.neurons = { ...subnet.neurons, lastUpdate };
     return withSubnet(state, next);
   }
-  return withSubnet(state, storeRow(subnet, row.uid, row.cols, row.vals, state.block));
-}
-
-/** A weights row stored for `uid`, its LastUpdate set to `block`. */
-function storeRow(subnet: SubnetState, uid: number, cols: Uint16Array, vals: Uint16Array, block: number): SubnetState {
+  checkPermit(subnet, row, bootstrapping(state, params, subnet));
   const weights = subnet.neurons.weights.slice();
-  weights[uid] = { cols, vals };
-  const lastUpdate = subnet.neurons.lastUpdate.slice();
-  lastUpdate[uid] = block;
-  return { ...subnet, neurons: { ...subnet.neurons, weights, lastUpdate } };
+  weights[row.uid] = { cols: row.cols, vals: row.vals };
+  next.neurons = { ...subnet.neurons, weights, lastUpdate };
+  return withSubnet(state, next);
 }
 
 /** Per columns array, its largest uid + 1 (0 when empty): arrays are never written, and a subnet's commits share one. */
@@ -143,28 +187,31 @@ export function commitUid(hotkeys: readonly string[], c: WeightCommit): number {
 }
 
 /**
- * `reveal_crv3_commits_for_subnet`, run when the subnet's epoch is about to run: commits made `revealPeriodEpochs`
- * epochs ago are revealed in commit order (stored as `set_weights` would, LastUpdate = this block; a hotkey no
- * longer registered is skipped), older ones are dropped unrevealed, newer ones wait.
+ * `reveal_crv3_commits_for_subnet` (coinbase/reveal_commits.rs), on a block where the subnet's epoch is due (before
+ * it runs, or when it is deferred): the epoch counter looks ahead to the coming epoch, so the commits keyed
+ * `epochIndex + 1 − revealPeriodEpochs` are revealed — with the default period of one, those of the tempo that just
+ * ended, used by the epoch about to run. In commit order, each is stored as `set_weights` under commit-reveal would
+ * store it (LastUpdate untouched: the commit set it); one the chain would refuse is skipped (its hotkey no longer
+ * registered, a uid no longer below the subnet size, no validator permit now). Older commits are dropped unrevealed,
+ * newer ones wait. (The drand pulse is taken to be on chain by then, as in the chain's tests.) `bootstrap`: see
+ * `hasPermit`.
  */
-export function revealCommits(subnet: SubnetState, block: number): SubnetState {
+export function revealCommits(subnet: SubnetState, bootstrap = false): SubnetState {
   if (subnet.weightCommits.length === 0) return subnet;
-  const due = subnet.epochIndex - subnet.params.revealPeriodEpochs;
+  const due = subnet.epochIndex + 1 - subnet.params.revealPeriodEpochs;
   const t = subnet.neurons;
   let weights: SubnetState['neurons']['weights'][number][] | null = null;
-  let lastUpdate: number[] | null = null;
   for (const c of subnet.weightCommits) {
     if (c.epoch !== due) continue;
     const uid = commitUid(t.hotkeys, c);
-    if (uid < 0 || !allBelow(c.cols, t.hotkeys.length)) continue;
+    if (uid < 0 || !allBelow(c.cols, t.hotkeys.length) || !hasPermit(subnet, uid, c.cols, bootstrap)) continue;
     weights ??= t.weights.slice(); // copied once for all the commits revealed now
-    lastUpdate ??= t.lastUpdate.slice();
     weights[uid] = { cols: c.cols, vals: c.vals };
-    lastUpdate[uid] = block;
   }
   const weightCommits = subnet.weightCommits.filter((c) => c.epoch > due);
+  if (weights === null && weightCommits.length === subnet.weightCommits.length) return subnet;
   const next = copySubnet(subnet);
   next.weightCommits = weightCommits;
-  if (weights && lastUpdate) next.neurons = { ...t, weights, lastUpdate };
+  if (weights) next.neurons = { ...t, weights };
   return next;
 }
