@@ -116,6 +116,31 @@ describe('distribution of an epoch', () => {
     expect(r.paidRao + r.withheldRao + r.dustRao).toBe(109n * TAO);
   });
 
+  it('stakes a root payout larger than the hotkey’s root stake to its owner instead (claim_root.rs)', () => {
+    // v2, the only hotkey with root dividends, gets all 9 root alpha (take 0): 9e9 rao. The chain compares that
+    // amount with v2's TAO on root: claimable when it is not larger, else staked as alpha to (v2, its owner v2-c).
+    const withRoot = (rootTao: bigint) =>
+      distributeEmission({
+        subnet,
+        pending: { ...pending, rootAlphaRao: 9n * TAO },
+        epoch: e,
+        hotkeys: state.hotkeys,
+        rootStakes: new Map([
+          ['v2', addStakeWithShares({ valueRao: 0n, shares: new Map(), totalShares: 0n }, 'w', rootTao)],
+        ]),
+        taoWeightU64: 1n << 63n,
+      });
+    const equal = withRoot(9n * TAO);
+    expect(equal.subnet.rootClaimableRao.get('v2')).toBe(9n * TAO);
+    const small = withRoot(9n * TAO - 1n);
+    expect(small.subnet.rootClaimableRao.has('v2')).toBe(false);
+    // Everything paid went to stake: the pools together grew by exactly what was paid.
+    const total = (s: SubnetState) => [...s.stakes.values()].reduce((a, p) => a + p.valueRao, 0n);
+    expect(total(small.subnet) - total(subnet)).toBe(small.paidRao);
+    expect(small.paidRao + small.withheldRao + small.dustRao).toBe(109n * TAO);
+    expect(stakeOf(small.subnet.stakes.get('v2')!, 'v2-c')).toBeGreaterThanOrEqual(100n * TAO + 9n * TAO);
+  });
+
   it('reads each hotkey’s take and owner from the hotkeys map it is given (a changed take applies at once)', () => {
     // The same subnet and epoch after v2 raised its take to 1/5 and m3 changed owner: v2's take goes to v2-c as new
     // shares (its pool has one holder, so the stake is the same), m3's incentive to the new owner.

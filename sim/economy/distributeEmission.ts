@@ -197,7 +197,10 @@ export function distributeEmission(args: DistributeArgs): Distribution {
     const take = mulU96F32(info.take[uid]!, payout);
     stakeTo(h, info.owner[uid]!, take >> 32n);
     const rest = (payout - take) >> 32n;
-    if (rest > 0n) claimable.set(h, (claimable.get(h) ?? 0n) + rest);
+    // increase_root_claimable_for_hotkey_and_subnet (staking/claim_root.rs): more alpha than the hotkey has TAO on
+    // root (the chain compares the two amounts as they are) is staked to the hotkey's owner instead.
+    if (rest > (rootStakes.get(h)?.valueRao ?? 0n)) stakeTo(h, info.owner[uid]!, rest);
+    else if (rest > 0n) claimable.set(h, (claimable.get(h) ?? 0n) + rest);
     paid += (take >> 32n) + rest;
   }
 

@@ -211,7 +211,10 @@ export function emitInto(
           protocolAlpha += boughtAlphaRao;
           spentRao += buy.taoToReserveRao;
         } catch (e) {
-          if (!(e instanceof PoolError)) throw e; // a refused buy leaves the credit to be recycled, as on chain
+          // A refused buy: here the credit is recycled. On chain `spend_tao` has already moved the excess into the
+          // subnet's account, where it stays, outside the pool, and issuance does not drop (run_coinbase.rs). Only
+          // a pool below the swap's minimum reserve refuses; no subnet account is modelled.
+          if (!(e instanceof PoolError)) throw e;
         }
       }
       taoInRao = taoIn >> 32n;
