@@ -1,4 +1,4 @@
-import { divU64F64, ONE_U64F64 } from './fixedPoint.ts';
+import { divU64F64, mulU64F64, ONE_U64F64, u64FromX64F64 } from './fixedPoint.ts';
 
 /**
  * The dTAO subnet pool at subtensor HEAD: a Balancer pool (`pallets/swap/src/pallet/balancer.rs`) held at the
@@ -6,8 +6,9 @@ import { divU64F64, ONE_U64F64 } from './fixedPoint.ts';
  *
  * Weights are not modelled. On chain `adjust_protocol_liquidity` moves the quote weight so that an injection leaves
  * the price unchanged; the coinbase injects in proportion to the price (alpha_in = tao_in / price, or the capped
- * alpha_in with tao_in = alpha_in · price), so the weight moves only by the ~1e-18 rounding of that ratio. Here the
- * weight stays 0.5 and the price moves by that rounding instead (see `injectLiquidity`). With weight exactly 0.5 the
+ * alpha_in with tao_in = alpha_in · price), so the weight moves only by the rounding of that ratio. Here the weight
+ * stays 0.5 and the price moves by that rounding instead (see `injectLiquidity`, with the case of a price that
+ * floors to 0). With weight exactly 0.5 the
  * chain's `pow_ratio_scaled` exponent reduces to 1/1 and takes its exact integer path, which `chainOutput` mirrors.
  */
 export interface SubnetPool {
@@ -27,8 +28,14 @@ export const DEFAULT_FEE_RATE_U16 = 33;
 export const MAX_SWAP_INPUT_RESERVE_MULTIPLIER = 1000n;
 /** runtime `SwapMinimumReserve`: the output reserve must hold at least this before a swap. */
 export const SWAP_MINIMUM_RESERVE_RAO = 1_000_000n;
+/**
+ * The sell-side price floor as the swap compares it: `min_price` = 1000 rao per alpha (swap `impls.rs:280-282`),
+ * turned into U64F64(1000) / U64F64(10^9) by `SwapEngine::swap` (`impls.rs:336-337`) = floor(2^64 / 10^6) bits.
+ * `remove_stake`, `move_stake`'s sale and the author's fee swap all sell with it (`stake_utils.rs:755,775-779`).
+ */
+export const MIN_PRICE_U64F64: bigint = divU64F64(1_000n << 64n, 1_000_000_000n << 64n);
 
-export type PoolErrorCode = 'SwapInputTooLarge' | 'ReservesTooLow' | 'InsufficientLiquidity';
+export type PoolErrorCode = 'SwapInputTooLarge' | 'ReservesTooLow' | 'InsufficientLiquidity' | 'PriceLimitExceeded';
 
 /** A refused swap; the pool passed in is unchanged (all functions here return new pools). */
 export class PoolError extends Error {
@@ -53,6 +60,12 @@ export interface SwapOptions {
   readonly math?: 'chain' | 'exactFloor';
   /** Default `SWAP_MINIMUM_RESERVE_RAO`. */
   readonly minimumReserveRao?: bigint;
+  /**
+   * Sells only: the limit price (U64F64 bits; the chain's sells pass `MIN_PRICE_U64F64`). The pool's price must be
+   * above it (else `PriceLimitExceeded`), and a sale that would take the price below it fills only partly (see
+   * `swapAlphaForTao`). Default: no limit, the sale fills completely. Ignored on a stable pool, as on chain.
+   */
+  readonly minPriceU64F64?: bigint;
 }
 
 const PERQUINTILL = 1_000_000_000_000_000_000n;
@@ -132,6 +145,17 @@ interface Step {
 
 /** `do_swap` + `swap_inner` + `BasicSwapStep` for an order without a binding price limit. */
 function swapStep(reserveIn: bigint, reserveOut: bigint, amountIn: bigint, opts: SwapOptions | undefined): Step {
+  const { feeRao, netInRao } = checkedInput(reserveIn, reserveOut, amountIn, opts);
+  return stepResult(reserveIn, reserveOut, feeRao, netInRao, opts);
+}
+
+/** The checks before the step (`ensure_swap_input_within_reserve_limit`, then `swap_inner`'s reserve minimum). */
+function checkedInput(
+  reserveIn: bigint,
+  reserveOut: bigint,
+  amountIn: bigint,
+  opts: SwapOptions | undefined,
+): { feeRao: bigint; netInRao: bigint } {
   if (amountIn < 0n) throw new RangeError(`swap: negative input ${amountIn}`);
   const feeRao = opts?.dropFees ? 0n : swapFeeRao(amountIn, opts?.feeRateU16 ?? DEFAULT_FEE_RATE_U16);
   const netInRao = amountIn - feeRao;
@@ -140,11 +164,73 @@ function swapStep(reserveIn: bigint, reserveOut: bigint, amountIn: bigint, opts:
   }
   const minimum = opts?.minimumReserveRao ?? SWAP_MINIMUM_RESERVE_RAO;
   if (reserveOut < minimum) throw new PoolError('ReservesTooLow', `output reserve ${reserveOut} < ${minimum}`);
+  return { feeRao, netInRao };
+}
+
+/** `process_swap` for `netInRao` into the reserve, and `do_swap`'s final reserve check. */
+function stepResult(
+  reserveIn: bigint,
+  reserveOut: bigint,
+  feeRao: bigint,
+  netInRao: bigint,
+  opts: SwapOptions | undefined,
+): Step {
   const outRao = swapOutputRao(reserveIn, reserveOut, netInRao, opts?.math ?? 'chain');
   // swap_step.rs::process_swap: a non-zero input must buy something.
   if (netInRao !== 0n && outRao === 0n) throw new PoolError('ReservesTooLow', `input ${netInRao} buys nothing`);
   if (outRao > reserveOut) throw new PoolError('InsufficientLiquidity', `output ${outRao} > reserve ${reserveOut}`);
   return { feeRao, netInRao, outRao };
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** floor(√n) for n ≥ 0 (Newton's method on bigints). */
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = 1n << ((BigInt(n.toString(2).length) + 1n) / 2n);
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+/**
+ * `Balancer::calculate_base_delta_in` at weights 0.5/0.5: the alpha that takes the price from `current` down to
+ * `target` (both U64F64 bits), x·((current/target)^½ − 1). `pow_ratio_scaled` reduces the exponent 5e17/1e18 to 1/2
+ * and takes its exact path, floor(√(current·10^36 / target)) (safe-bigmath `nth_root_ratio_floor`); a result above
+ * u64::MAX saturates to u64::MAX (`balancer.rs:372-376`), so the factor never exceeds 18.446744073709551615 − 1:
+ * one partial sale moves the price down by at most ×1/340.28.
+ */
+export function baseDeltaInToPrice(currentU64F64: bigint, targetU64F64: bigint, reserveRao: bigint): bigint {
+  if (targetU64F64 === 0n) return 0n; // pow_ratio_scaled: zero denominator → None → 0
+  let e = isqrt((currentU64F64 * PERQUINTILL * PERQUINTILL) / targetU64F64);
+  if (e > U64_MAX) e = U64_MAX;
+  const factor = divU64F64(e << 64n, PERQUINTILL << 64n);
+  const minusOne = factor > ONE_U64F64 ? factor - ONE_U64F64 : 0n;
+  return u64FromX64F64(mulU64F64(reserveRao << 64n, minusOne));
+}
+
+/**
+ * A sale with the price floor `limit` (`swap_inner` + `BasicSwapStep::determine_action`, `swap_step.rs:79-116`):
+ * the price must be above the limit; if the full sale would leave it at or above the limit the sale fills
+ * completely, else only the alpha that reaches the limit (`baseDeltaInToPrice`) enters the reserve and the fee is
+ * recomputed on it as floor(Δ·(rate/(65535 − rate))) in U64F64. The caller refunds the rest.
+ */
+function sellStepWithFloor(pool: SubnetPool, amountIn: bigint, limit: bigint, opts: SwapOptions | undefined): Step {
+  const x = pool.alphaInRao;
+  const y = pool.taoRao;
+  const { feeRao, netInRao } = checkedInput(x, y, amountIn, opts);
+  const current = spotPriceU64F64(pool);
+  if (!(current > limit)) throw new PoolError('PriceLimitExceeded', `price ${current} is not above the limit ${limit}`);
+  const fullOut = swapOutputRao(x, y, netInRao, opts?.math ?? 'chain');
+  // price_target: the price after the full sale, calculate_price(x + Δx, y − Δy) (u64 saturating_sub).
+  const target = spotPriceU64F64({ taoRao: y > fullOut ? y - fullOut : 0n, alphaInRao: x + netInRao, alphaOutRao: 0n });
+  if (target >= limit) return stepResult(x, y, feeRao, netInRao, opts);
+  const deltaIn = baseDeltaInToPrice(current, limit, x);
+  const rate = BigInt(opts?.dropFees ? 0 : (opts?.feeRateU16 ?? DEFAULT_FEE_RATE_U16));
+  const feeAtLimit = u64FromX64F64(mulU64F64(deltaIn << 64n, divU64F64(rate << 64n, (65535n - rate) << 64n)));
+  return stepResult(x, y, feeAtLimit, deltaIn, opts);
 }
 
 export interface TaoForAlpha {
@@ -185,16 +271,22 @@ export interface AlphaForTao {
   readonly taoOutRao: bigint;
   /** Alpha fee: not in the reserves and still counted in AlphaOut (see `unstakeAlpha`). */
   readonly feeAlphaRao: bigint;
+  /** Alpha not sold because the price floor was reached: input − (alpha into the reserve + fee), ≥ 0. */
+  readonly alphaUnfilledRao: bigint;
 }
 
 /**
  * Unstake side, `stake_utils.rs::swap_alpha_for_tao`: AlphaIn += (input − fee), AlphaOut −= (input − fee),
- * TAO −= out. The fee alpha stays in AlphaOut until the caller swaps or burns it.
+ * TAO −= out. The fee alpha stays in AlphaOut until the caller swaps or burns it. With `minPriceU64F64` the sale
+ * may fill only partly (`alphaUnfilledRao` is then > 0: the caller gives it back to the seller).
  */
 export function swapAlphaForTao(pool: SubnetPool, alphaRao: bigint, opts?: SwapOptions): AlphaForTao {
   const s: Step = pool.stable
     ? { feeRao: 0n, netInRao: alphaRao, outRao: alphaRao }
-    : swapStep(pool.alphaInRao, pool.taoRao, alphaRao, opts);
+    : opts?.minPriceU64F64 === undefined
+      ? swapStep(pool.alphaInRao, pool.taoRao, alphaRao, opts)
+      : sellStepWithFloor(pool, alphaRao, opts.minPriceU64F64, opts);
+  const unfilled = alphaRao - s.netInRao - s.feeRao;
   const alphaOut = pool.alphaOutRao - s.netInRao;
   const tao = pool.taoRao - s.outRao;
   return {
@@ -207,5 +299,6 @@ export function swapAlphaForTao(pool: SubnetPool, alphaRao: bigint, opts?: SwapO
     alphaToReserveRao: s.netInRao,
     taoOutRao: s.outRao,
     feeAlphaRao: s.feeRao,
+    alphaUnfilledRao: unfilled > 0n ? unfilled : 0n,
   };
 }

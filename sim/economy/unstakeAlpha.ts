@@ -13,15 +13,23 @@ export interface Unstaked {
   readonly feeAlphaRao: bigint;
   /** TAO paid to the block author for the fee (0 without an author). */
   readonly authorTaoRao: bigint;
-  /** Fee alpha burned when there is no author: it stays in AlphaOut (`burn_subnet_alpha` keeps the issuance). */
+  /**
+   * Alpha left in AlphaOut and owned by nobody: the whole fee without an author (`burn_subnet_alpha` keeps the
+   * issuance), or the part of the author's fee swap that the price floor left unsold.
+   */
   readonly burnedAlphaRao: bigint;
+  /** Alpha not sold because the price floor was reached: the chain gives it back to the seller's stake. */
+  readonly refundAlphaRao: bigint;
 }
 
 /**
- * Selling alpha as `stake_utils.rs::unstake_from_subnet` does (without a price limit): swap the alpha, then swap the
- * fee alpha fee-free to TAO on the moved pool and pay that to the author (spec §3.2), which moves the price a
- * little more. Like the chain, a fee whose swap yields 0 TAO (or a TAO reserve under the minimum) refuses the whole
- * unstake with `ReservesTooLow`. The chain's fee swap uses the min price limit (1e-6 TAO/alpha), not modelled.
+ * Selling alpha as `stake_utils.rs::unstake_from_subnet` does: swap the alpha, then swap the fee alpha fee-free to
+ * TAO on the moved pool and pay that to the author (spec §3.2), which moves the price a little more. Like the chain,
+ * a fee whose swap yields 0 TAO (or a TAO reserve under the minimum) refuses the whole unstake with `ReservesTooLow`.
+ * With `minPriceU64F64` (the chain's sells pass `MIN_PRICE_U64F64`, `stake_utils.rs:755,775-779`) both swaps stop at
+ * that price: the unsold part of the sale is `refundAlphaRao` (`stake_utils.rs:757-766`), the unsold part of the fee
+ * stays in AlphaOut unowned, and a pool already at the floor when the fee swap runs refuses the whole unstake
+ * (`PriceLimitExceeded`, as the chain's `?` on that swap does).
  */
 export function unstakeAlpha(pool: SubnetPool, alphaRao: bigint, opts?: UnstakeOptions): Unstaked {
   const sale = swapAlphaForTao(pool, alphaRao, opts);
@@ -32,6 +40,7 @@ export function unstakeAlpha(pool: SubnetPool, alphaRao: bigint, opts?: UnstakeO
       feeAlphaRao: sale.feeAlphaRao,
       authorTaoRao: 0n,
       burnedAlphaRao: sale.feeAlphaRao,
+      refundAlphaRao: sale.alphaUnfilledRao,
     };
   }
   const feeSale = swapAlphaForTao(sale.pool, sale.feeAlphaRao, { ...opts, dropFees: true });
@@ -40,6 +49,7 @@ export function unstakeAlpha(pool: SubnetPool, alphaRao: bigint, opts?: UnstakeO
     taoOutRao: sale.taoOutRao,
     feeAlphaRao: sale.feeAlphaRao,
     authorTaoRao: feeSale.taoOutRao,
-    burnedAlphaRao: 0n,
+    burnedAlphaRao: feeSale.alphaUnfilledRao,
+    refundAlphaRao: sale.alphaUnfilledRao,
   };
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { divU64F64 } from '../../sim/economy/fixedPoint.ts';
 import { injectLiquidity } from '../../sim/economy/injectLiquidity.ts';
 import {
+  baseDeltaInToPrice,
+  MIN_PRICE_U64F64,
   PoolError,
   type SubnetPool,
   spotPriceU64F64,
@@ -178,6 +180,78 @@ describe('swapAlphaForTao and unstakeAlpha', () => {
     expect(noAuthor.authorTaoRao).toBe(0n);
     expect(noAuthor.burnedAlphaRao).toBe(9_966_270n);
     expect(noAuthor.pool.alphaOutRao).toBe(9_966_270n);
+  });
+});
+
+describe('the sell-side price floor (min_price 1e-6 TAO/alpha)', () => {
+  const floor = { minPriceU64F64: MIN_PRICE_U64F64 };
+
+  it('is U64F64(1000)/U64F64(1e9) = floor(2^64/1e6) = floor(18 446 744 073 709.55)', () => {
+    expect(MIN_PRICE_U64F64).toBe(18_446_744_073_709n);
+  });
+
+  it('computes the alpha to reach a price as x·((P/P′)^½ − 1), the root saturating at u64::MAX', () => {
+    // balancer.rs test_calculate_base_delta_in at weight ½: U64F64::from_num(0.2) / from_num(0.1) bits (nearest),
+    // x = 1e9: floor(√(bits ratio)·1e18) = 1 414 213 562 373 095 048 → 1e9·0.414213562373095048 = 414 213 562.37.
+    expect(baseDeltaInToPrice(3_689_348_814_741_910_323n, 1_844_674_407_370_955_162n, 1_000_000_000n)).toBe(
+      414_213_562n,
+    );
+    // A ratio of exactly 100: √ = 10 exactly, Δ = 9·x.
+    expect(baseDeltaInToPrice(100n * MIN_PRICE_U64F64, MIN_PRICE_U64F64, 1_000_000_000_000n)).toBe(9_000_000_000_000n);
+    // A ratio of 10^4: √·1e18 = 1e20 > u64::MAX, so the factor is 18.446744073709551615:
+    // Δ = floor(1e12·17.446744073709551615) = 17 446 744 073 709.
+    expect(baseDeltaInToPrice(10_000n * MIN_PRICE_U64F64, MIN_PRICE_U64F64, 1_000_000_000_000n)).toBe(
+      17_446_744_073_709n,
+    );
+    // Not below the current price: nothing to sell.
+    expect(baseDeltaInToPrice(MIN_PRICE_U64F64, MIN_PRICE_U64F64, 1_000_000_000_000n)).toBe(0n);
+  });
+
+  it('changes nothing for a sale that stays at or above the floor', () => {
+    fc.assert(
+      fc.property(poolArb, reserve, (p, a) => {
+        const free = unlessRefused(() => swapAlphaForTao(p, a));
+        fc.pre(free !== undefined && spotPriceU64F64(free.pool) >= MIN_PRICE_U64F64);
+        expect(swapAlphaForTao(p, a, floor)).toEqual({ ...free, alphaUnfilledRao: 0n });
+      }),
+    );
+  });
+
+  it('fills a sale that would cross it only up to the limit, with the fee recomputed on the part sold', () => {
+    // Pool 10 TAO / 1000 alpha (price 0.01) selling 1 000 000 alpha: in full it would end near 1e-8, so
+    // Δ = 17 446 744 073 709 (saturated, above); fee = floor(Δ·U64F64(33/65502)) = floor(8 789 694 275.3);
+    // TAO = 1e10·(1 − 1e12/(1e12 + Δ)) = 9 457 898 913.6 → 9 457 898 913.
+    const p = pool(10n * TAO, 1_000n * TAO, 1_000_000n * TAO);
+    const r = swapAlphaForTao(p, 1_000_000n * TAO, floor);
+    expect(r.alphaToReserveRao).toBe(17_446_744_073_709n);
+    expect(r.feeAlphaRao).toBe(8_789_694_275n);
+    expect(r.taoOutRao).toBe(9_457_898_913n);
+    expect(r.alphaUnfilledRao).toBe(1_000_000n * TAO - 17_446_744_073_709n - 8_789_694_275n);
+    expect(r.pool).toEqual(
+      pool(10n * TAO - 9_457_898_913n, 1_000n * TAO + 17_446_744_073_709n, 1_000_000n * TAO - 17_446_744_073_709n),
+    );
+  });
+
+  it('refuses a pool already at the floor, and ignores the floor on a stable pool', () => {
+    // 1 TAO / 1 000 000 alpha: price bits floor(2^64/1e6), not above the limit.
+    const p = pool(TAO, 1_000_000n * TAO, 10n * TAO);
+    expectPoolError(() => swapAlphaForTao(p, 10n * TAO, floor), 'PriceLimitExceeded');
+    expectPoolError(() => unstakeAlpha(p, 10n * TAO, floor), 'PriceLimitExceeded');
+    const stable: SubnetPool = { ...p, stable: true };
+    expect(swapAlphaForTao(stable, 10n * TAO, floor).taoOutRao).toBe(10n * TAO);
+  });
+
+  it('in unstakeAlpha, refuses the whole unstake when the partial sale leaves the price at the floor', () => {
+    // 1 TAO / 10 000 alpha (price 1e-4): selling 200 000 alpha crosses the floor; Δ = 1e13·(√(P/L) − 1) = 9e13 + 1
+    // leaves 1e8 TAO / (1e14 + 1) alpha, price bits = the limit, and the author's fee swap is refused.
+    const p = pool(TAO, 10_000n * TAO, 200_000n * TAO);
+    expect(swapAlphaForTao(p, 200_000n * TAO, floor).alphaToReserveRao).toBe(90_000_000_000_001n);
+    expectPoolError(() => unstakeAlpha(p, 200_000n * TAO, floor), 'PriceLimitExceeded');
+    // 50 000 alpha ends above the floor (≈ 2.8e-6): sold in full, the fee too.
+    const ok = unstakeAlpha(p, 50_000n * TAO, floor);
+    expect(ok.refundAlphaRao).toBe(0n);
+    expect(ok.burnedAlphaRao).toBe(0n);
+    expect(ok.taoOutRao).toBe(833_263_366n);
   });
 });
 

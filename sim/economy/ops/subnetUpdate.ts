@@ -1,13 +1,4 @@
-import { stakeOf } from '../sharePool.ts';
-import {
-  type ChainState,
-  copyChain,
-  copyMap,
-  findSubnet,
-  type HotkeyStake,
-  type SubnetState,
-  subnetIndex,
-} from '../state.ts';
+import { type ChainState, copyChain, copyMap, findSubnet, type SubnetState, subnetIndex } from '../state.ts';
 import { TxError } from '../txError.ts';
 
 /** The subnet with this netuid, or a typed refusal. */
@@ -54,21 +45,4 @@ export function withSubnet(
   if (i >= 0) subnets[i] = subnet;
   next.subnets = subnets;
   return next;
-}
-
-/** The coldkey's stake pool on a hotkey, checked to hold at least `alphaRao` (> 0), or a typed refusal. */
-export function withdrawable(
-  subnet: SubnetState,
-  hotkey: string,
-  coldkey: string,
-  alphaRao: bigint,
-  verb: string,
-): HotkeyStake {
-  const pool = subnet.stakes.get(hotkey);
-  const held = pool ? stakeOf(pool, coldkey) : 0n;
-  if (alphaRao <= 0n) throw new TxError('AmountTooLow', `${verb} amount must be positive, got ${alphaRao}`);
-  if (!pool || held < alphaRao) {
-    throw new TxError('NotEnoughStakeToWithdraw', `${coldkey} holds ${held} alpha on ${hotkey}, ${verb} ${alphaRao}`);
-  }
-  return pool;
 }
