@@ -66,6 +66,42 @@ describe('setWeights', () => {
     ).toBe('NeuronNoValidatorPermit');
   });
 
+  it('keeps WeightsSetRateLimit (100 blocks) from LastUpdate; under commit-reveal it limits commits', () => {
+    const at = (s: ChainState, block: number): ChainState => ({ ...s, block });
+    const set = (s: ChainState) =>
+      setWeights(s, params, { hotkey: 'sn1-v0', netuid: 1, uids: [5, 6], weights: [1, 1] });
+    const first = set(at(direct(), 10)); // LastUpdate 10
+    expect(first.subnets[0]!.neurons.lastUpdate[1]).toBe(10);
+    expect(refusal(() => set(at(first, 109)))).toBe('SettingWeightsTooFast'); // 99 blocks later
+    expect(refusal(() => set(at(first, 110)))).toBe('accepted'); // 100 blocks later
+    const reveal = (s: ChainState): ChainState => ({
+      ...s,
+      subnets: s.subnets.map((x) => ({ ...x, params: { ...x.params, commitRevealEnabled: true } })),
+    });
+    const committed = set(at(reveal(direct()), 10));
+    expect(refusal(() => set(at(committed, 109)))).toBe('CommittingWeightsTooFast');
+    expect(refusal(() => set(at(committed, 110)))).toBe('accepted');
+    // LastUpdate 0 is the storage default, "never set": no limit (genesis neurons here).
+    expect(refusal(() => set(set(at(direct(), 0))))).toBe('accepted');
+  });
+
+  it('refuses an eleventh unrevealed commit of a hotkey for one epoch (TooManyUnrevealedCommits)', () => {
+    const s0 = withPermits(smallNetwork());
+    let s: ChainState = {
+      ...s0,
+      block: 5,
+      subnets: s0.subnets.map((x) => ({
+        ...x,
+        params: { ...x.params, commitRevealEnabled: true, weightsSetRateLimit: 0 },
+      })),
+    };
+    const commit = (hotkey: string) => () => setWeights(s, params, { hotkey, netuid: 1, uids: [5], weights: [1] });
+    for (let k = 0; k < 10; k++) s = commit('sn1-v0')();
+    expect(s.subnets[0]!.weightCommits.length).toBe(10);
+    expect(refusal(commit('sn1-v0'))).toBe('TooManyUnrevealedCommits');
+    expect(refusal(commit('sn1-v1'))).toBe('accepted');
+  });
+
   it('checks one uids array again on a subnet of another size (the check is remembered per array and size)', () => {
     const s = direct();
     const n = s.subnets[0]!.neurons.hotkeys.length;

@@ -13,6 +13,7 @@ export const DEFAULT_SUBNET_PARAMS: SubnetParams = {
   yuma3Enabled: true,
   commitRevealEnabled: true,
   revealPeriodEpochs: 1,
+  weightsSetRateLimit: 100,
   liquidAlphaEnabled: false,
   alphaLow: 45875,
   alphaHigh: 58982,

@@ -49,6 +49,11 @@ export interface SubnetParams {
    */
   readonly commitRevealEnabled: boolean;
   readonly revealPeriodEpochs: number;
+  /**
+   * `WeightsSetRateLimit` (default 100 blocks): a uid sets (or, under commit-reveal, commits) weights at most once per
+   * this many blocks, counted from its LastUpdate (which registration sets too; 0 counts as never).
+   */
+  readonly weightsSetRateLimit: number;
   readonly liquidAlphaEnabled: boolean;
   readonly alphaLow: number;
   readonly alphaHigh: number;

@@ -25,6 +25,9 @@ export type TxErrorCode =
   | 'DuplicateUids'
   | 'UidVecContainInvalidOne'
   | 'NeuronNoValidatorPermit'
+  | 'SettingWeightsTooFast'
+  | 'CommittingWeightsTooFast'
+  | 'TooManyUnrevealedCommits'
   /** Not the chain's: the SDK refuses negative or non-finite weights before anything is sent. */
   | 'InvalidWeights';
 

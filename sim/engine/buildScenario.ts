@@ -46,6 +46,7 @@ function subnetParams(h: HyperparametersFile): Partial<SubnetParams> {
     yuma3Enabled: h.yuma3_enabled,
     commitRevealEnabled: h.commit_reveal,
     revealPeriodEpochs: h.reveal_period,
+    weightsSetRateLimit: h.weights_rate_limit,
     liquidAlphaEnabled: h.liquid_alpha_enabled,
     alphaLow: h.alpha_low,
     alphaHigh: h.alpha_high,

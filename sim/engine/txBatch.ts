@@ -1,12 +1,11 @@
 import type { Action } from '../agents/types.ts';
-import { bootstrapping } from '../economy/epochInput.ts';
 import { addStake } from '../economy/ops/addStake.ts';
 import { moveStake } from '../economy/ops/moveStake.ts';
 import { registerNeuron } from '../economy/ops/registerNeuron.ts';
 import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
 import { removeStake } from '../economy/ops/removeStake.ts';
 import { setHyperparameters } from '../economy/ops/setHyperparameters.ts';
-import { checkPermit, type SetWeightsTx, setWeights, weightCommit, weightsRow } from '../economy/ops/setWeights.ts';
+import { type SetWeightsTx, setWeights, weightCommit, weightsRow } from '../economy/ops/setWeights.ts';
 import { subnetOf } from '../economy/ops/subnetUpdate.ts';
 import {
   type ChainParams,
@@ -92,9 +91,8 @@ export class TxBatch {
   private setWeights(tx: SetWeightsTx): void {
     const i = subnetIndex(this.current.subnets, tx.netuid);
     const subnet = i < 0 ? subnetOf(this.current, tx.netuid) : this.current.subnets[i]!; // the former throws
-    const row = weightsRow(subnet, tx); // every check before any write
+    const row = weightsRow(this.current, this.params, subnet, tx); // every check before any write
     const reveal = subnet.params.commitRevealEnabled;
-    if (!reveal) checkPermit(subnet, row, bootstrapping(this.current, this.params, subnet));
     const out = this.editSubnet(i);
     if (this.ownRows[i] === 0) {
       // Under commit-reveal only LastUpdate is written (a subnet's mode holds while the batch owns its copy).

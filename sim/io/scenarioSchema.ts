@@ -33,6 +33,11 @@ export const hyperparametersSchema = z
       .boolean()
       .describe('weights committed, and revealed reveal_period epochs later (default true, as on chain)'),
     reveal_period: z.number().int().min(1).max(100).describe('commit-reveal delay in epochs (default 1)'),
+    weights_rate_limit: z
+      .number()
+      .int()
+      .min(0)
+      .describe('blocks between two weights sets (or commits) of a uid, from its LastUpdate (default 100)'),
     liquid_alpha_enabled: z.boolean().describe('per-bond EMA rate from a sigmoid (Yuma3 only; default false)'),
     alpha_low: u16('liquid alpha lower bound, u16/65535 (default 45875)'),
     alpha_high: u16('liquid alpha upper bound, u16/65535 (default 58982)'),

@@ -70,22 +70,40 @@ export interface SetWeightsTx {
 }
 
 /**
- * `set_weights`' checks and row (subnets/weights.rs `internal_set_weights`): one weight per uid
- * (`WeightVecNotEqualSize`), the hotkey registered on the subnet (`HotKeyNotRegisteredInSubNet`), distinct uids of
- * registered neurons (`checkedColumns`), weights finite and not negative — the SDK's own refusal
- * (`InvalidWeights`): the extrinsic takes u16 — and the weights max-upscaled to u16 the way the SDK and the chain do
- * (`vec_u16_max_upscale_to_u16`). The validator permit is checked apart (`checkPermit`): when the row is set, or at
- * its reveal under commit-reveal. Changes nothing: `setWeights` and the runner's block batch store the row.
+ * `set_weights`' checks and row (subnets/weights.rs), in the chain's order: one weight per uid
+ * (`WeightVecNotEqualSize`), the hotkey registered on the subnet (`HotKeyNotRegisteredInSubNet`), the rate limit
+ * (`WeightsSetRateLimit` from LastUpdate: `SettingWeightsTooFast`, or under commit-reveal `CommittingWeightsTooFast`),
+ * under commit-reveal at most 10 unrevealed commits of the hotkey for the coming reveal (`TooManyUnrevealedCommits`),
+ * without it a validator permit (`checkPermit`; under commit-reveal it is checked at the reveal: the chain sees only
+ * a ciphertext), distinct uids of registered neurons (`checkedColumns`), weights finite and not negative — the SDK's
+ * own refusal (`InvalidWeights`): the extrinsic takes u16 — and the weights max-upscaled to u16 the way the SDK and
+ * the chain do (`vec_u16_max_upscale_to_u16`). Changes nothing: `setWeights` and the runner's block batch store it.
  */
-export function weightsRow(subnet: SubnetState, tx: SetWeightsTx): WeightsRow {
+export function weightsRow(state: ChainState, params: ChainParams, subnet: SubnetState, tx: SetWeightsTx): WeightsRow {
   const { uids, weights } = tx;
   if (uids.length !== weights.length)
     throw new TxError('WeightVecNotEqualSize', `${uids.length} uids but ${weights.length} weights`);
   const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
   if (uid < 0)
     throw new TxError('HotKeyNotRegisteredInSubNet', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
+  const reveal = subnet.params.commitRevealEnabled;
+  const last = subnet.neurons.lastUpdate[uid]!;
+  if (last !== 0 && state.block - last < subnet.params.weightsSetRateLimit) {
+    throw new TxError(
+      reveal ? 'CommittingWeightsTooFast' : 'SettingWeightsTooFast',
+      `uid ${uid} last set at block ${last}; the limit is ${subnet.params.weightsSetRateLimit} blocks`,
+    );
+  }
+  if (reveal) {
+    const key = commitEpoch(subnet, params, state.block);
+    let mine = 0;
+    for (const c of subnet.weightCommits) if (c.epoch === key && c.hotkey === tx.hotkey) mine++;
+    if (mine >= 10) throw new TxError('TooManyUnrevealedCommits', `${tx.hotkey} has 10 commits for epoch ${key}`);
+  }
   const n = subnet.neurons.hotkeys.length;
   const cols = checkedColumns(uids, n);
+  if (!reveal && !hasPermit(subnet, uid, cols) && !bootstrapping(state, params, subnet))
+    throw new TxError('NeuronNoValidatorPermit', `uid ${uid} on subnet ${subnet.netuid} has no validator permit`);
   const m = uids.length;
   let max = 0;
   for (let k = 0; k < m; k++) {
@@ -114,17 +132,15 @@ export function hasPermit(subnet: SubnetState, uid: number, cols: Uint16Array, b
   );
 }
 
-/** `hasPermit` or the chain's refusal, `NeuronNoValidatorPermit`. */
-export function checkPermit(subnet: SubnetState, row: WeightsRow, bootstrap = false): void {
-  if (!hasPermit(subnet, row.uid, row.cols, bootstrap))
-    throw new TxError('NeuronNoValidatorPermit', `uid ${row.uid} on subnet ${subnet.netuid} has no validator permit`);
-}
-
 /**
- * The commit `commit_timelocked_weights` records for a checked row at `block`, keyed by
- * `current_epoch_with_lookahead`: the subnet's epoch counter, plus one when its epoch is due at `block` — a
- * transaction of a block whose epoch was deferred (`MaxEpochsPerBlock`) belongs to the coming epoch.
+ * The epoch a commit at `block` is keyed by (`current_epoch_with_lookahead`): the subnet's epoch counter, plus one
+ * when its epoch is due at `block` — a transaction of a block whose epoch was deferred (`MaxEpochsPerBlock`) belongs
+ * to the coming epoch.
  */
+const commitEpoch = (subnet: SubnetState, params: ChainParams, block: number): number =>
+  subnet.epochIndex + (shouldRunEpoch(subnet, block, params.epochSchedule) ? 1 : 0);
+
+/** The commit `commit_timelocked_weights` records for a checked row at `block` (keyed by `commitEpoch`). */
 export const weightCommit = (
   subnet: SubnetState,
   params: ChainParams,
@@ -136,19 +152,18 @@ export const weightCommit = (
   uid: row.uid,
   cols: row.cols,
   vals: row.vals,
-  epoch: subnet.epochIndex + (shouldRunEpoch(subnet, block, params.epochSchedule) ? 1 : 0),
+  epoch: commitEpoch(subnet, params, block),
   block,
 });
 
 /**
- * `set_weights` (subnets/weights.rs): a registered validator stores a weights row (`weightsRow`, `checkPermit`) and
- * its LastUpdate becomes the current block. With commit-reveal on, the row is committed instead
- * (`commit_timelocked_weights`: the chain sees only a ciphertext, so the permit waits for the reveal), the commit
- * sets LastUpdate, and the row is stored when revealed (`revealCommits`).
+ * `set_weights` (subnets/weights.rs): a registered validator stores a weights row (`weightsRow`) and its LastUpdate
+ * becomes the current block. With commit-reveal on, the row is committed instead (`commit_timelocked_weights`), the
+ * commit sets LastUpdate, and the row is stored when revealed (`revealCommits`).
  */
 export function setWeights(state: ChainState, params: ChainParams, tx: SetWeightsTx): ChainState {
   const subnet = subnetOf(state, tx.netuid);
-  const row = weightsRow(subnet, tx);
+  const row = weightsRow(state, params, subnet, tx);
   const next = copySubnet(subnet);
   const lastUpdate = subnet.neurons.lastUpdate.slice();
   lastUpdate[row.uid] = state.block;
@@ -157,7 +172,6 @@ export function setWeights(state: ChainState, params: ChainParams, tx: SetWeight
     next.neurons = { ...subnet.neurons, lastUpdate };
     return withSubnet(state, next);
   }
-  checkPermit(subnet, row, bootstrapping(state, params, subnet));
   const weights = subnet.neurons.weights.slice();
   weights[row.uid] = { cols: row.cols, vals: row.vals };
   next.neurons = { ...subnet.neurons, weights, lastUpdate };
