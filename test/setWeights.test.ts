@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { epochInput, meetsStakeThreshold } from '../sim/economy/epochInput.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../sim/economy/genesis.ts';
-import { roundHalfUp, setWeights } from '../sim/economy/ops/setWeights.ts';
-import type { ChainState } from '../sim/economy/state.ts';
+import { revealCommits, roundHalfUp, setWeights } from '../sim/economy/ops/setWeights.ts';
+import type { ChainParams, ChainState } from '../sim/economy/state.ts';
 import { smallNetwork, withPermits } from './support/smallNetwork.ts';
 import { txCode } from './support/txCode.ts';
 
@@ -64,6 +65,30 @@ describe('setWeights', () => {
     expect(
       refusal(() => setWeights(ownerless, params, { hotkey: 'sn1-v0', netuid: 1, uids: [5, 6], weights: [1, 1] })),
     ).toBe('NeuronNoValidatorPermit');
+  });
+
+  it('needs a stake weight of at least StakeThreshold (check_weights_min_stake), the owner exempt', () => {
+    // sn1-v1: 2000 alpha, no root. sn1-v0: 1000 alpha + 50 000 TAO on root × tao_weight (≈ 0.0527) ≈ 3634.
+    const s = direct();
+    const at = (tao: bigint): ChainParams => ({ ...params, stakeThresholdRao: tao * 1_000_000_000n });
+    const set = (p: ChainParams, hotkey: string) => () =>
+      setWeights(s, p, { hotkey, netuid: 1, uids: [5, 6], weights: [1, 1] });
+    expect(refusal(set(at(2000n), 'sn1-v1'))).toBe('accepted'); // 2000 ≥ 2000
+    expect(refusal(set(at(2001n), 'sn1-v1'))).toBe('NotEnoughStakeToSetWeights');
+    expect(refusal(set(at(2500n), 'sn1-v0'))).toBe('accepted'); // root stake counts through tao_weight
+    expect(refusal(set(at(2500n), 'owner1-hot'))).toBe('accepted'); // no stake, but the owner
+    // The epoch reads the same threshold for permits.
+    expect(epochInput(s, at(2500n), s.subnets[0]!, 0n).params.stakeThreshold).toBe(2500n * 1_000_000_000n);
+    // Under commit-reveal the check waits for the reveal: the commit is accepted, the reveal skips it.
+    const cr: ChainState = {
+      ...s,
+      subnets: s.subnets.map((x) => ({ ...x, params: { ...x.params, commitRevealEnabled: true } })),
+    };
+    const committed = setWeights(cr, at(2500n), { hotkey: 'sn1-v1', netuid: 1, uids: [5, 6], weights: [1, 1] });
+    const sub = committed.subnets[0]!;
+    const threshold = (uid: number) => meetsStakeThreshold(committed, at(2500n), sub, uid);
+    expect(revealCommits(sub, false, threshold).neurons.weights[2]).toEqual(sub.neurons.weights[2]);
+    expect(revealCommits(sub, false, () => true).neurons.weights[2]!.cols).toEqual(Uint16Array.of(5, 6));
   });
 
   it('keeps WeightsSetRateLimit (100 blocks) from LastUpdate; under commit-reveal it limits commits', () => {

@@ -6,7 +6,7 @@ import { PairCache } from './pairCache.ts';
 import type { ChainParams, ChainState, HotkeyStake, SubnetState } from './state.ts';
 
 /** The epoch hyperparameters of a subnet (`get_activity_cutoff_blocks` = max(1, factor·tempo/1000)). */
-export function epochParams(subnet: SubnetState): EpochParams {
+export function epochParams(subnet: SubnetState, params: Pick<ChainParams, 'stakeThresholdRao'>): EpochParams {
   const p = subnet.params;
   return {
     tempo: p.tempo,
@@ -20,7 +20,7 @@ export function epochParams(subnet: SubnetState): EpochParams {
     alphaLow: p.alphaLow,
     alphaHigh: p.alphaHigh,
     alphaSigmoidSteepness: p.alphaSigmoidSteepness,
-    stakeThreshold: 0n,
+    stakeThreshold: params.stakeThresholdRao,
     commitRevealEnabled: p.commitRevealEnabled,
   };
 }
@@ -77,6 +77,20 @@ export function bootstrapping(state: ChainState, params: ChainParams, subnet: Su
 }
 
 /**
+ * `check_weights_min_stake`: `uid` may set weights — its stake weight (alpha + root TAO × tao_weight, I64F64) is at
+ * least `StakeThreshold`, or it holds the subnet owner's hotkey.
+ */
+export function meetsStakeThreshold(state: ChainState, params: ChainParams, subnet: SubnetState, uid: number): boolean {
+  const threshold = params.stakeThresholdRao;
+  if (threshold === 0n) return true;
+  const hotkeys = subnet.neurons.hotkeys;
+  const hotkey = hotkeys[uid]!;
+  if (hotkey === subnet.ownerHotkey) return true;
+  const root = rootTerms(state.rootStakes, hotkeys, taoWeightU96F32(params.taoWeightU64) << 32n)[uid]!;
+  return ((subnet.stakes.get(hotkey)?.valueRao ?? 0n) << 64n) + root >= threshold << 64n;
+}
+
+/**
  * What the chain's epoch reads from storage for this subnet. Stake weight per uid is
  * `alpha + root_tao · tao_weight` in I64F64 (`get_stake_weights_for_network`, no parent/child keys).
  */
@@ -105,7 +119,7 @@ export function epochInput(
   return {
     n: table.hotkeys.length,
     currentBlock: state.block,
-    params: epochParams(subnet),
+    params: epochParams(subnet, params),
     stake,
     lastUpdate: table.lastUpdate,
     blockAtRegistration: table.registeredAt,

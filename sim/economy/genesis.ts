@@ -48,6 +48,7 @@ export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   authorColdkey: 'author',
   slashing: null,
   bootstrap: 'none',
+  stakeThresholdRao: 0n,
   rootClaim: { every: 7200, type: 'swap' },
   subnetLimit: 128,
   minLockRao: 1_000_000_000_000n,

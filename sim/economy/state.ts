@@ -199,6 +199,11 @@ export interface ChainParams {
    */
   readonly bootstrap: 'none' | 'equalStake';
   /**
+   * `StakeThreshold` (rao of stake weight; the pallet's default 0, root sets it): below it a uid gets no validator
+   * permit at the epoch and may not set weights (`NotEnoughStakeToSetWeights`); the subnet owner's uid is exempt.
+   */
+  readonly stakeThresholdRao: bigint;
+  /**
    * Root dividends claimed every `every` blocks, all hotkeys at once, as `type` (`RootClaimType`, default swap).
    * The chain auto-claims for a few pseudo-randomly chosen coldkeys each block (`run_auto_claim_root_divs`); a
    * fixed period stands in for that. null: never claimed (root dividends accumulate as claimable alpha).

@@ -25,6 +25,7 @@ export type TxErrorCode =
   | 'DuplicateUids'
   | 'UidVecContainInvalidOne'
   | 'NeuronNoValidatorPermit'
+  | 'NotEnoughStakeToSetWeights'
   | 'SettingWeightsTooFast'
   | 'CommittingWeightsTooFast'
   | 'TooManyUnrevealedCommits'

@@ -4,7 +4,7 @@ import { blockEmissionForIssuance, calendarBlockEmission, mintTao } from '../eco
 import { distributeEmission } from '../economy/distributeEmission.ts';
 import { drainPending, shouldRunEpoch } from '../economy/drainPending.ts';
 import { emitInto, emitsThisBlock, type SubnetInjection, withRecycled } from '../economy/emitToSubnets.ts';
-import { bootstrapping, epochInput } from '../economy/epochInput.ts';
+import { bootstrapping, epochInput, meetsStakeThreshold } from '../economy/epochInput.ts';
 import { nextMovingPrice } from '../economy/movingPrice.ts';
 import { claimAllRoot } from '../economy/ops/claimRoot.ts';
 import { revealCommits } from '../economy/ops/setWeights.ts';
@@ -69,7 +69,9 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   // epoch is due this block, run or deferred, reveals the commits of the epoch it looks ahead to.
   work.list.forEach((s, i) => {
     if (s.weightCommits.length === 0 || !shouldRunEpoch(s, block, params.epochSchedule)) return;
-    const revealed = revealCommits(s, bootstrapping(state, params, s));
+    const revealed = revealCommits(s, bootstrapping(state, params, s), (uid) =>
+      meetsStakeThreshold(state, params, s, uid),
+    );
     if (revealed !== s) work.put(i, revealed);
   });
 

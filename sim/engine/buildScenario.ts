@@ -102,6 +102,7 @@ function chainParams(s: ScenarioFile): ChainParams {
       rootClaim:
         c.root_claim === 'none' ? null : { every: durationBlocks(c.root_claim.every), type: c.root_claim.type },
     }),
+    ...(c.stake_threshold !== undefined && { stakeThresholdRao: rao(c.stake_threshold) }),
     ...(c.bootstrap !== undefined && { bootstrap: c.bootstrap === 'equal_stake' ? 'equalStake' : 'none' }),
     ...(c.epoch_schedule !== undefined && {
       epochSchedule: c.epoch_schedule === 'legacy_modulo' ? 'legacyModulo' : 'scheduler',

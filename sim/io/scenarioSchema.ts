@@ -295,6 +295,13 @@ const chain = z
           .strict(),
       ])
       .describe("root dividends' claim: {every, type} (default daily swap, the chain's default type) or none"),
+    stake_threshold: z
+      .number()
+      .min(0)
+      .describe(
+        'StakeThreshold in TAO of stake weight (alpha + root × tao_weight): below it no validator permit and no ' +
+          "weights sets (the subnet owner exempt). Default 0, the pallet's default; root sets it on chain",
+      ),
     bootstrap: z
       .enum(['none', 'equal_stake'])
       .describe(

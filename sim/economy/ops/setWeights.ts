@@ -1,5 +1,5 @@
 import { shouldRunEpoch } from '../drainPending.ts';
-import { bootstrapping } from '../epochInput.ts';
+import { bootstrapping, meetsStakeThreshold } from '../epochInput.ts';
 import { allocU16 } from '../rowAlloc.ts';
 import { type ChainParams, type ChainState, copySubnet, type SubnetState, type WeightCommit } from '../state.ts';
 import { TxError } from '../txError.ts';
@@ -71,7 +71,8 @@ export interface SetWeightsTx {
 
 /**
  * `set_weights`' checks and row (subnets/weights.rs), in the chain's order: one weight per uid
- * (`WeightVecNotEqualSize`), the hotkey registered on the subnet (`HotKeyNotRegisteredInSubNet`), the rate limit
+ * (`WeightVecNotEqualSize`), the hotkey registered on the subnet (`HotKeyNotRegisteredInSubNet`), without
+ * commit-reveal its stake weight at least `StakeThreshold` (`meetsStakeThreshold`), the rate limit
  * (`WeightsSetRateLimit` from LastUpdate: `SettingWeightsTooFast`, or under commit-reveal `CommittingWeightsTooFast`),
  * under commit-reveal at most 10 unrevealed commits of the hotkey for the coming reveal (`TooManyUnrevealedCommits`),
  * without it a validator permit (`checkPermit`; under commit-reveal it is checked at the reveal: the chain sees only
@@ -86,6 +87,8 @@ export function weightsRow(state: ChainState, params: ChainParams, subnet: Subne
   const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
   if (uid < 0)
     throw new TxError('HotKeyNotRegisteredInSubNet', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
+  if (!subnet.params.commitRevealEnabled && !meetsStakeThreshold(state, params, subnet, uid))
+    throw new TxError('NotEnoughStakeToSetWeights', `uid ${uid}'s stake weight is below the stake threshold`);
   const reveal = subnet.params.commitRevealEnabled;
   const last = subnet.neurons.lastUpdate[uid]!;
   if (last !== 0 && state.block - last < subnet.params.weightsSetRateLimit) {
@@ -206,11 +209,16 @@ export function commitUid(hotkeys: readonly string[], c: WeightCommit): number {
  * `epochIndex + 1 − revealPeriodEpochs` are revealed — with the default period of one, those of the tempo that just
  * ended, used by the epoch about to run. In commit order, each is stored as `set_weights` under commit-reveal would
  * store it (LastUpdate untouched: the commit set it); one the chain would refuse is skipped (its hotkey no longer
- * registered, a uid no longer below the subnet size, no validator permit now). Older commits are dropped unrevealed,
- * newer ones wait. (The drand pulse is taken to be on chain by then, as in the chain's tests.) `bootstrap`: see
- * `hasPermit`.
+ * registered, a uid no longer below the subnet size, no validator permit now, a stake weight below the threshold).
+ * Older commits are dropped unrevealed, newer ones wait. (The drand pulse is taken to be on chain by then, as in the
+ * chain's tests.) `bootstrap`: see `hasPermit`; `stakeOk`: whether a uid meets the stake threshold now
+ * (`meetsStakeThreshold`).
  */
-export function revealCommits(subnet: SubnetState, bootstrap = false): SubnetState {
+export function revealCommits(
+  subnet: SubnetState,
+  bootstrap = false,
+  stakeOk: (uid: number) => boolean = () => true,
+): SubnetState {
   if (subnet.weightCommits.length === 0) return subnet;
   const due = subnet.epochIndex + 1 - subnet.params.revealPeriodEpochs;
   const t = subnet.neurons;
@@ -218,7 +226,8 @@ export function revealCommits(subnet: SubnetState, bootstrap = false): SubnetSta
   for (const c of subnet.weightCommits) {
     if (c.epoch !== due) continue;
     const uid = commitUid(t.hotkeys, c);
-    if (uid < 0 || !allBelow(c.cols, t.hotkeys.length) || !hasPermit(subnet, uid, c.cols, bootstrap)) continue;
+    if (uid < 0 || !allBelow(c.cols, t.hotkeys.length) || !hasPermit(subnet, uid, c.cols, bootstrap) || !stakeOk(uid))
+      continue;
     weights ??= t.weights.slice(); // copied once for all the commits revealed now
     weights[uid] = { cols: c.cols, vals: c.vals };
   }
