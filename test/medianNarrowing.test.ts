@@ -83,4 +83,29 @@ describe('consensus columns (histogram narrowing + chain selection)', () => {
     );
     setExactGrid(false);
   });
+
+  it('takes a column of equal scores as its own median, and one whose sampled scores alone are equal as any other', () => {
+    // 40 voters of equal stake: the sample (every 8th score) sees only the first of each eight.
+    const nv = 40;
+    const voters = new Voters();
+    voters.build(new Float64Array(nv).fill(1 / nv), nv);
+    const zeros = new Array<number>(nv).fill(0);
+    const level = new Array<number>(nv).fill(0.25);
+    // Sampled scores all 0.25, the others spread above: the weighted median is not 0.25.
+    const hidden = Array.from({ length: nv }, (_, k) => (k % 8 === 0 ? 0.25 : 0.5 + k / 1000));
+    const matrix = Float64Array.from([...zeros, ...level, ...hidden]);
+    const kappa = u16p(32767);
+    const out = new Float64Array(3);
+    const outJs = new Float64Array(3);
+    consensusColumns(matrix, 3, voters, kappa, out);
+    consensusColumnsJs(matrix, 3, voters, kappa, outJs);
+    const stake = Array.from(voters.stake.subarray(0, nv));
+    const all = Array.from({ length: nv }, (_, k) => k);
+    const median = (col: number[]) =>
+      weightedMedian(floatArith, stake, col, all, voters.stakeSum - kappa, 0, voters.stakeSum);
+    expect([median(zeros), median(level)]).toEqual([0, 0.25]);
+    expect(median(hidden)).toBeGreaterThan(0.5);
+    expect(Array.from(out)).toEqual([median(zeros), median(level), median(hidden)]);
+    expect(Array.from(outJs)).toEqual(Array.from(out));
+  });
 });

@@ -121,7 +121,12 @@ function narrowedMedian(
     for (let k = 0; k < nv; k++) hi = sc[base + k]! > hi ? sc[base + k]! : hi;
     return hi;
   }
-  if (lo === hi) return columnMedian(h, sc, base, stake, nv, minority, stakeSum);
+  if (lo === hi) {
+    // All scores equal — a uid nobody weights has a column of zeros — is its own median: no selection needed.
+    let k = 0;
+    while (k < nv && sc[base + k] === lo) k++;
+    return k === nv ? lo : columnMedian(h, sc, base, stake, nv, minority, stakeSum);
+  }
   const scale = BUCKETS / (hi - lo);
   for (let b = 0; b < BUCKETS; b++) bucketStake[b] = 0;
   for (let k = 0; k < nv; k++) {

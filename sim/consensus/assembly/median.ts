@@ -43,7 +43,12 @@ function narrowed(h: usize, sc: usize, base: i32, stake: usize, nv: i32, minorit
   let lo = f64At(sc, base); let hi = lo;
   for (let k = 8; k < nv; k += 8) { const s = f64At(sc, base + k); lo = s < lo ? s : lo; hi = s > hi ? s : hi; }
   if (!(stakeSum > minority)) { for (let k = 0; k < nv; k++) { const s = f64At(sc, base + k); hi = s > hi ? s : hi; } return hi; }
-  if (lo == hi) return columnMedian(h, sc, base, stake, nv, minority, stakeSum);
+  if (lo == hi) {
+    // All scores equal — a uid nobody weights has a column of zeros — is its own median: no selection needed.
+    let k = 0;
+    while (k < nv && f64At(sc, base + k) == lo) k++;
+    return k == nv ? lo : columnMedian(h, sc, base, stake, nv, minority, stakeSum);
+  }
   const scale = <f64>BUCKETS / (hi - lo);
   for (let b = 0; b < BUCKETS; b++) setF64(bstake, b, 0);
   // Bucket indices two voters at a time (the scalar clamp lane by lane: below 0 → 0, from BUCKETS → the last,
