@@ -31,7 +31,8 @@ describe('epochInput: the stake weights the epoch reads', () => {
     // Before and after each change, so a value remembered from the earlier state would show.
     epochInput(s0, params, s0.subnets[0]!, 0n);
     const s1 = addRootStake(
-      { ...s0, balances: new Map([...s0.balances, ['carol', 7_000n * TAO]]) },
+      // 500 rao more than staked: the stake keeps the existential deposit on the coldkey (coinbase/tao.rs:146-152).
+      { ...s0, balances: new Map([...s0.balances, ['carol', 7_000n * TAO + 500n]]) },
       { coldkey: 'carol', hotkey: 'sn1-v2', taoRao: 7_000n * TAO },
     );
     const root1 = root.map((r, uid) => (uid === 3 ? 7_000n * TAO : r));

@@ -116,3 +116,65 @@ describe('claiming root dividends', () => {
     expect(auditBooks(end)).toEqual([]);
   });
 });
+
+describe('the claim sale stops at the price floor (claim_root.rs:172-177)', () => {
+  /**
+   * Subnet 6 with a thin pool (1 TAO / 10 000 alpha, price 1e-4) and `owed` alpha claimable by sn1-v0, whose only
+   * root staker is root-whale. The claimable alpha is part of AlphaOut, as the emission leaves it.
+   */
+  const thin = (poolAlphaRao: bigint, owed: bigint): ChainState => {
+    const base = smallNetwork({
+      subnets: [
+        {
+          netuid: 6,
+          name: 'thin',
+          ownerColdkey: 'thin-owner-c',
+          ownerHotkey: 'thin-owner',
+          poolTaoRao: TAO,
+          poolAlphaRao,
+          neurons: [{ hotkey: 'thin-owner', coldkey: 'thin-owner-c' }],
+        },
+      ],
+    });
+    return {
+      ...base,
+      subnets: base.subnets.map((x) => ({
+        ...x,
+        pool: { ...x.pool, alphaOutRao: x.pool.alphaOutRao + owed },
+        rootClaimableRao: new Map([['sn1-v0', owed]]),
+      })),
+    };
+  };
+
+  it('sells only down to 1e-6 TAO/alpha; the rest is claimed all the same and owned by nobody', () => {
+    const owed = 200_000n * TAO;
+    const s = thin(10_000n * TAO, owed);
+    expect(auditBooks(s)).toEqual([]);
+    const after = claimRoot(s, noClaim, { hotkey: 'sn1-v0', netuid: 6, type: 'swap' });
+    // Sold in full (fee-free) the price would end at 1e9·(1e13/2.1e14)/2.1e14 ≈ 2.3e-7 < 1e-6, so the step fills to
+    // the limit: Δ = x·(√(P/L) − 1) = 1e13·(√100 − 1) = 9e13 (+1 rao: P and L are floored U64F64 bits), for
+    // TAO y·Δ/(x + Δ) = 1e9·9e13/1e14 = 9e8. The unsold 2e14 − Δ ≈ 1.1e14 stays in AlphaOut, unowned (RootClaimed
+    // counts the whole `owed`, claim_root.rs:254-257); nothing remains claimable.
+    const sub0 = s.subnets[0]!;
+    const sub1 = after.subnets[0]!;
+    const delta = sub1.pool.alphaInRao - sub0.pool.alphaInRao;
+    expect(delta - 90_000_000_000_000n >= 0n && delta - 90_000_000_000_000n <= 1n).toBe(true);
+    const tao = after.rootTaoRao - s.rootTaoRao;
+    expect(tao - 900_000_000n >= -1n && tao - 900_000_000n <= 1n).toBe(true);
+    expect(sub0.pool.taoRao - sub1.pool.taoRao).toBe(tao);
+    expect(sub1.burnedAlphaRao - sub0.burnedAlphaRao).toBe(owed - delta);
+    expect(sub1.pool.alphaOutRao).toBe(sub0.pool.alphaOutRao - delta);
+    expect(sub1.rootClaimableRao.has('sn1-v0')).toBe(false);
+    expect(
+      stakeOf(after.rootStakes.get('sn1-v0')!, 'root-whale') - stakeOf(s.rootStakes.get('sn1-v0')!, 'root-whale'),
+    ).toBe(tao);
+    expect(after.issuanceRao).toBe(s.issuanceRao);
+    expect(auditBooks(after)).toEqual([]);
+  });
+
+  it('a pool already at the floor refuses the sale (PriceLimitExceeded): rolled back, still claimable', () => {
+    // 1 TAO / 1 000 000 alpha: price bits floor(1e9·2^64/1e15) = floor(2^64/1e6), the limit itself.
+    const s = thin(1_000_000n * TAO, 1_000n * TAO);
+    expect(claimRoot(s, noClaim, { hotkey: 'sn1-v0', netuid: 6, type: 'swap' })).toBe(s);
+  });
+});

@@ -121,3 +121,42 @@ describe('slashing (opt-in, not on chain)', () => {
     expect(auditBooks(recycled)).toEqual([]);
   });
 });
+
+describe('root stake checks as validate_add_stake / validate_remove_stake on netuid 0', () => {
+  const s0 = smallNetwork(); // bob: 200 TAO free; root-whale: 50 000 TAO on root via sn1-v0
+  const MIN = 2_000_000n; // DefaultMinStake; the root swap has no fee, so this is the whole add minimum
+  const add = (taoRao: bigint, hotkey = 'sn1-v2', coldkey = 'bob') => addRootStake(s0, { coldkey, hotkey, taoRao });
+  it('add: at least DefaultMinStake, then the balance (NotEnoughBalanceToStake), then the hotkey', () => {
+    expect(code(() => add(MIN - 1n))).toBe('AmountTooLow');
+    expect(code(() => add(MIN - 1n, 'nobody'))).toBe('AmountTooLow'); // stake_utils.rs:1085 before :1102
+    expect(code(() => add(MIN))).toBe('accepted');
+    expect(code(() => add(200n * TAO + 1n))).toBe('NotEnoughBalanceToStake');
+    expect(code(() => add(MIN, 'nobody'))).toBe('HotKeyAccountNotExists');
+  });
+  it('add: the whole balance stakes all but the 500 rao existential deposit (coinbase/tao.rs:146-152)', () => {
+    const s1 = add(200n * TAO);
+    expect(s1.balances.get('bob')).toBe(500n);
+    expect(stakeOf(s1.rootStakes.get('sn1-v2')!, 'bob')).toBe(200n * TAO - 500n);
+    expect(s1.rootTaoRao - s0.rootTaoRao).toBe(200n * TAO - 500n);
+    expect(auditBooks(s1)).toEqual([]);
+  });
+  it('remove: capped at the stake held; a partial unstake needs DefaultMinStake, unstaking everything does not', () => {
+    const whale = (taoRao: bigint, s: ChainState = s0) =>
+      removeRootStake(s, { coldkey: 'root-whale', hotkey: 'sn1-v0', taoRao });
+    const all = 50_000n * TAO;
+    const more = whale(all + 1n); // remove_stake.rs:55-57
+    expect(more.rootStakes.get('sn1-v0')!.valueRao).toBe(0n);
+    expect(more.balances.get('root-whale')).toBe(all);
+    expect(code(() => whale(MIN - 1n))).toBe('AmountTooLow'); // stake_utils.rs:1159-1164
+    expect(code(() => whale(MIN))).toBe('accepted');
+    // Leave 1 500 000 rao: removing part of it is refused, removing all of it (or more) is not.
+    const s1 = whale(all - 1_500_000n);
+    expect(code(() => whale(1_000_000n, s1))).toBe('AmountTooLow');
+    const s2 = whale(TAO, s1);
+    expect(stakeOf(s2.rootStakes.get('sn1-v0')!, 'root-whale')).toBe(0n);
+    expect(s2.balances.get('root-whale')).toBe(all);
+    expect(auditBooks(s2)).toEqual([]);
+    // Nothing held: the capped amount is 0, AmountTooLow (stake_utils.rs:1150).
+    expect(code(() => removeRootStake(s0, { coldkey: 'bob', hotkey: 'sn1-v0', taoRao: TAO }))).toBe('AmountTooLow');
+  });
+});

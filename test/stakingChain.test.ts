@@ -214,8 +214,11 @@ describe('D9: minimum stake rules', () => {
     expect(txCode(() => move(4_002_016n))).toBe('AmountTooLow');
     // 4 010 000: f = 2019, net 4 007 981, TAO floor(1e13·4 007 981/(2e13 + 4 007 981)) = 2 003 990 > 2e6.
     const s1 = move(4_010_000n);
-    // sn2 (5000 TAO / 10 000 alpha) buys fee-free: floor(1e13·2 003 990/(5e12 + 2 003 990)) = 4 007 978 alpha.
-    near(held(s1, 2, 'sn2-v0', 'sn1-v0-cold'), 4_007_978n, 3n);
+    // sn1-v0-cold has no free TAO: the restake keeps the existential deposit (tao.rs:146-152), 2 003 990 − 500 =
+    // 2 003 490 rao, which sn2 (5000 TAO / 10 000 alpha) buys fee-free: floor(1e13·2 003 490/(5e12 + 2 003 490))
+    // = 4 006 978 alpha.
+    near(held(s1, 2, 'sn2-v0', 'sn1-v0-cold'), 4_006_978n, 3n);
+    near(balance(s1, 'sn1-v0-cold'), 500n, 1n);
   });
 });
 
@@ -241,8 +244,9 @@ describe('D10: asking for more than the stake held takes the stake held (remove_
     expect(held(within, 1, 'sn1-v1', 'sn1-v0-cold')).toBe(all);
     const across = moveStake(s0, params, { ...tx, toHotkey: 'sn2-v0', toNetuid: 2 });
     expect(held(across, 1, 'sn1-v0', 'sn1-v0-cold')).toBe(0n);
-    // 475 962 104 400 TAO rao bought fee-free on sn2 (5000 / 10 000): 1e13·t/(5e12 + t) = 869 184 437 959.4 alpha rao
-    near(held(across, 2, 'sn2-v0', 'sn1-v0-cold'), 869_184_437_959n, 8n);
+    // 475 962 104 400 TAO rao sold; the coldkey (no free TAO) keeps 500 rao of it (the existential deposit) and
+    // t = 475 962 103 900 is bought fee-free on sn2 (5000 / 10 000): 1e13·t/(5e12 + t) = 869 184 437 125.8 alpha rao
+    near(held(across, 2, 'sn2-v0', 'sn1-v0-cold'), 869_184_437_125n, 8n);
     expect(
       txCode(() => moveStake(s0, params, { ...tx, coldkey: 'alice', alphaRao: TAO, toHotkey: 'sn2-v0', toNetuid: 2 })),
     ).toBe('AmountTooLow');
@@ -304,9 +308,127 @@ describe('D11: sales stop at the price floor 1e-6 TAO/alpha (remove_stake.rs:77,
     near(balance(s1, 'thin-c') - balance(s0, 'thin-c'), 833_263_366n, 1n);
   });
 
-  it('a pool at the floor sells nothing (PriceLimitExceeded)', () => {
-    // 1 TAO / 1 000 000 alpha: price bits floor(1e9·2^64/1e15) = floor(2^64/1e6), the limit itself.
+  it('a pool at the floor sells nothing: the simulated sale fails (PriceLimitExceeded), InsufficientLiquidity', () => {
+    // 1 TAO / 1 000 000 alpha: price bits floor(1e9·2^64/1e15) = floor(2^64/1e6), the limit itself. The chain's
+    // validate_remove_stake simulates the sale and maps its error to InsufficientLiquidity (stake_utils.rs:1166).
     const s0 = thin(TAO, 1_000_000n * TAO, 10n * TAO);
-    expect(refusal(() => sell(s0, 10n * TAO))).toMatch(/^SwapFailed: PriceLimitExceeded/);
+    expect(refusal(() => sell(s0, 10n * TAO))).toMatch(/^InsufficientLiquidity: PriceLimitExceeded/);
+  });
+});
+
+describe('a move to the same hotkey on the same subnet is refused: SameNetuid (stake_utils.rs:1243-1245)', () => {
+  const s0 = smallNetwork();
+  const move = (fromNetuid: number, toNetuid: number, toHotkey = 'sn1-v0') =>
+    moveStake(s0, params, {
+      coldkey: 'sn1-v0-cold',
+      fromHotkey: 'sn1-v0',
+      toHotkey,
+      fromNetuid,
+      toNetuid,
+      alphaRao: TAO,
+    });
+  it('refuses it before any other check (even an unknown subnet), and only that case', () => {
+    expect(txCode(() => move(1, 1))).toBe('SameNetuid');
+    expect(txCode(() => move(9, 9))).toBe('SameNetuid'); // validate_stake_transition checks it first
+    expect(txCode(() => move(1, 1, 'sn1-v1'))).toBe('accepted'); // another hotkey, same subnet
+    expect(txCode(() => move(1, 2))).toBe('accepted'); // the same hotkey, another subnet
+  });
+});
+
+describe('the gross input cap: add/remove_stake refuse more than 1000 × the input reserve (InsufficientLiquidity)', () => {
+  // One thin subnet, 6: pool 0.1 TAO / 100 alpha, `thin-c` holds 100 000 alpha + 1 rao on `thin-v`.
+  const s0 = smallNetwork({
+    subnets: [
+      {
+        netuid: 6,
+        name: 'thin',
+        ownerColdkey: 'thin-owner-c',
+        ownerHotkey: 'thin-owner',
+        poolTaoRao: TAO / 10n,
+        poolAlphaRao: 100n * TAO,
+        neurons: [
+          { hotkey: 'thin-owner', coldkey: 'thin-owner-c' },
+          { hotkey: 'thin-v', coldkey: 'thin-c', stakeAlphaRao: 100_000n * TAO + 1n },
+        ],
+      },
+    ],
+  });
+  it('add_stake compares the amount before the fee with 1000 × SubnetTAO (add_stake.rs:191-204)', () => {
+    // Cap 1000 × 1e8 = 1e11 rao. 1e11 + 1: fee floor((1e11 + 1)·33/65535) = 50 354 772, so the net (≈ 0.99950·1e11)
+    // would pass the swap's own check (net ≤ cap, swap impls.rs:185-199); the gross check refuses it first.
+    const add = (taoRao: bigint) => addStake(s0, params, { coldkey: 'alice', hotkey: 'thin-v', netuid: 6, taoRao });
+    expect(txCode(() => add(100n * TAO + 1n))).toBe('InsufficientLiquidity');
+    expect(txCode(() => add(100n * TAO))).toBe('accepted');
+  });
+  it('remove_stake compares the capped amount before the fee with 1000 × SubnetAlphaIn (remove_stake.rs:58,409-422)', () => {
+    // Cap 1000 × 1e11 = 1e14 rao of alpha. Unstaking all 1e14 + 1 is refused (the net, 1e14 + 1 − fee, is not).
+    const sell = (alphaRao: bigint) =>
+      removeStake(s0, params, { coldkey: 'thin-c', hotkey: 'thin-v', netuid: 6, alphaRao });
+    expect(txCode(() => sell(100_000n * TAO + 1n))).toBe('InsufficientLiquidity');
+    expect(txCode(() => sell(2n * 100_000n * TAO))).toBe('InsufficientLiquidity'); // capped at the stake held first
+    expect(txCode(() => sell(100_000n * TAO))).toBe('accepted'); // (partly filled at the price floor)
+  });
+});
+
+describe('error names as the chain’s', () => {
+  const s0 = smallNetwork();
+  it('a balance too low to stake is NotEnoughBalanceToStake (stake_utils.rs:1096-1099)', () => {
+    // bob holds 200 TAO.
+    expect(
+      txCode(() => addStake(s0, params, { coldkey: 'bob', hotkey: 'sn1-v0', netuid: 1, taoRao: 200n * TAO + 1n })),
+    ).toBe('NotEnoughBalanceToStake');
+  });
+  it('a simulated swap the pool refuses is InsufficientLiquidity (stake_utils.rs:1107-1109, 1166, 1296-1298)', () => {
+    // A pool with 999 999 alpha rao (< SwapMinimumReserve 1 000 000) cannot be bought from: ReservesTooLow in the
+    // swap, InsufficientLiquidity from the validation. One with 999 999 TAO rao cannot be sold into.
+    const starved = (taoRao: bigint, alphaRao: bigint): ChainState => ({
+      ...s0,
+      subnets: s0.subnets.map((x) =>
+        x.netuid === 1 ? { ...x, pool: { ...x.pool, taoRao, alphaInRao: alphaRao } } : x,
+      ),
+    });
+    const buyFrom = starved(10_000n * TAO, 999_999n);
+    expect(
+      txCode(() => addStake(buyFrom, params, { coldkey: 'alice', hotkey: 'sn1-v0', netuid: 1, taoRao: TAO })),
+    ).toBe('InsufficientLiquidity');
+    const sellInto = starved(999_999n, 20_000n * TAO);
+    const tx = { coldkey: 'sn1-v0-cold', netuid: 1, alphaRao: TAO };
+    expect(txCode(() => removeStake(sellInto, params, { ...tx, hotkey: 'sn1-v0' }))).toBe('InsufficientLiquidity');
+    expect(
+      txCode(() =>
+        moveStake(sellInto, params, { ...tx, fromHotkey: 'sn1-v0', toHotkey: 'sn2-v0', fromNetuid: 1, toNetuid: 2 }),
+      ),
+    ).toBe('InsufficientLiquidity');
+  });
+});
+
+describe('the existential deposit: a stake leaves 500 rao on the coldkey (coinbase/tao.rs:134-167)', () => {
+  const s0 = smallNetwork(); // bob: 200 TAO free; sn1 10 000 TAO / 20 000 alpha
+  const ED = 500n;
+  it('staking the whole balance passes the checks (full balance) and moves all but 500 rao', () => {
+    const s1 = addStake(s0, params, { coldkey: 'bob', hotkey: 'sn1-v0', netuid: 1, taoRao: 200n * TAO });
+    expect(balance(s1, 'bob')).toBe(ED);
+    // t = 2e11 − 500 = 199 999 999 500; fee floor(t·33/65535) = 100 709 544; alpha = 2e13·(t − fee)/(1e13 + t − fee)
+    const t = 200n * TAO - ED;
+    const fee = feeOf(t);
+    expect(fee).toBe(100_709_544n);
+    near(held(s1, 1, 'sn1-v0', 'bob'), cpOut(10_000n * TAO, 20_000n * TAO, t - fee), 2n); // ≈ 391 963 262 133
+    near(balance(s1, 'author'), fee, 1n);
+    expect(auditBooks(s1)).toEqual([]);
+  });
+  it('below the balance less 500 rao nothing changes; the checks run on the amount asked', () => {
+    const s1 = addStake(s0, params, { coldkey: 'bob', hotkey: 'sn1-v0', netuid: 1, taoRao: 200n * TAO - ED });
+    expect(balance(s1, 'bob')).toBe(ED);
+    // carol holds exactly the minimum, 2 001 007 rao: accepted on the amount asked (2 000 000 enters the pool in
+    // the simulation), then 2 000 507 is moved and only 2 000 507 − 1007 = 1 999 500 enters (not re-checked).
+    const c0: ChainState = {
+      ...s0,
+      balances: new Map(s0.balances).set('carol', 2_001_007n),
+      issuanceRao: s0.issuanceRao + 2_001_007n,
+    };
+    const c1 = addStake(c0, params, { coldkey: 'carol', hotkey: 'sn1-v0', netuid: 1, taoRao: 2_001_007n });
+    expect(balance(c1, 'carol')).toBe(ED);
+    near(subnet(c1, 1).pool.taoRao - subnet(c0, 1).pool.taoRao, 1_999_500n, 1n);
+    expect(auditBooks(c1)).toEqual([]);
   });
 });

@@ -212,8 +212,12 @@ export function emitInto(
           spentRao += buy.taoToReserveRao;
         } catch (e) {
           // A refused buy: here the credit is recycled. On chain `spend_tao` has already moved the excess into the
-          // subnet's account, where it stays, outside the pool, and issuance does not drop (run_coinbase.rs). Only
-          // a pool below the swap's minimum reserve refuses; no subnet account is modelled.
+          // subnet's account (run_coinbase.rs:98-102), where it stays outside the pool, issuance unchanged, until
+          // dissolution recycles it (remove_stake.rs:656-661). Not modelled: it needs a per-subnet "account TAO"
+          // on SubnetState (state.ts), counted by auditBooks, added to here and recycled by dissolveSubnet. The
+          // refusal needs an almost empty pool: a fee-free buy fails only on an alpha reserve under 1 000 000 rao
+          // (ReservesTooLow), an excess above 1000 × the TAO reserve (SwapInputTooLarge) or one that buys nothing,
+          // while an excess exists only at a low price (alpha_in capped).
           if (!(e instanceof PoolError)) throw e;
         }
       }

@@ -175,6 +175,7 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
     },
     stakes,
     rootClaimableRao: new Map(),
+    ownerRateLimitBlocks: new Map(),
   };
 }
 

@@ -24,7 +24,11 @@ export interface SubnetPool {
 
 /** `DefaultFeeRate` (pallets/swap/src/pallet/mod.rs): 33/65535 ≈ 0.05%. */
 export const DEFAULT_FEE_RATE_U16 = 33;
-/** `swap_step.rs::MAX_SWAP_INPUT_RESERVE_MULTIPLIER`. */
+/**
+ * `swap_step.rs::MAX_SWAP_INPUT_RESERVE_MULTIPLIER`. The swap itself compares the input net of the fee with it
+ * (`ensure_swap_input_within_reserve_limit`, swap impls.rs:185-199; here `checkedInput`); add_stake and remove_stake
+ * also compare the gross amount, before anything else (add_stake.rs:191-204, remove_stake.rs:409-422: the ops do).
+ */
 export const MAX_SWAP_INPUT_RESERVE_MULTIPLIER = 1000n;
 /** runtime `SwapMinimumReserve`: the output reserve must hold at least this before a swap. */
 export const SWAP_MINIMUM_RESERVE_RAO = 1_000_000n;

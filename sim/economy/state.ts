@@ -127,6 +127,12 @@ export interface SubnetState {
   readonly stakes: ReadonlyMap<string, HotkeyStake>;
   /** Root dividends credited per hotkey as claimable alpha (`RootClaimable`), not yet claimed. */
   readonly rootClaimableRao: ReadonlyMap<string, bigint>;
+  /**
+   * Block of the owner's last hyperparameter change per rate-limit key (absent = never), for `setHyperparameters`:
+   * the chain's `LastRateLimitedBlock[OwnerHyperparamUpdate(netuid, <Hyperparameter>)]`, keyed by the Hyperparameter
+   * name, and `TransactionKeyLastBlock[(owner, netuid, TempoUpdate)]`, keyed 'TempoUpdate'.
+   */
+  readonly ownerRateLimitBlocks: ReadonlyMap<string, number>;
 }
 
 export interface HotkeyInfo {
@@ -267,6 +273,7 @@ export function copySubnet(s: SubnetState): Mutable<SubnetState> {
     neurons: s.neurons,
     stakes: s.stakes,
     rootClaimableRao: s.rootClaimableRao,
+    ownerRateLimitBlocks: s.ownerRateLimitBlocks,
   };
 }
 

@@ -30,7 +30,34 @@ export type TxErrorCode =
   | 'CommittingWeightsTooFast'
   | 'TooManyUnrevealedCommits'
   /** Not the chain's: the SDK refuses negative or non-finite weights before anything is sent. */
-  | 'InvalidWeights';
+  | 'InvalidWeights'
+  /** setHyperparameters (admin-utils `sudo_set_*`, subtensor `set_tempo` / `set_activity_cutoff_factor`). */
+  | 'BadOrigin'
+  | 'TxRateLimitExceeded'
+  | 'AdminActionProhibitedDuringWeightsWindow'
+  | 'TempoOutOfBounds'
+  | 'ActivityCutoffFactorMilliOutOfBounds'
+  | 'BondsMovingAverageMaxReached'
+  | 'MaxAllowedUidsLessThanMinAllowedUids'
+  | 'MaxAllowedUIdsLessThanCurrentUIds'
+  | 'MaxAllowedUidsGreaterThanDefaultMaxAllowedUids'
+  | 'RevealPeriodTooLarge'
+  | 'RevealPeriodTooSmall'
+  | 'LiquidAlphaDisabled'
+  | 'AlphaHighTooLow'
+  | 'AlphaLowOutOfRange'
+  | 'NegativeSigmoidSteepness'
+  | 'InvalidValue'
+  | 'ValueNotInBounds'
+  /** Not the chain's: a value outside its call argument's type (u16, i16, u32, u64) cannot be encoded. */
+  | 'ValueNotEncodable'
+  /** Staking: a simulated swap refused, or an input above 1000 × the pool's reserve (stake_utils.rs, add/remove_stake.rs). */
+  | 'InsufficientLiquidity'
+  | 'NotEnoughBalanceToStake'
+  /** A move to the same hotkey on the same subnet (stake_utils.rs:1243-1245). */
+  | 'SameNetuid'
+  /** A stake transfer that would leave the coldkey below the existential deposit (coinbase/tao.rs:154-157). */
+  | 'InsufficientBalance';
 
 /** A refused transaction. Operations throw it before changing anything (they return new states otherwise). */
 export class TxError extends Error {

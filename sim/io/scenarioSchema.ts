@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import {
+  DEFAULT_MAX_ALLOWED_UIDS,
+  MAX_ACTIVITY_CUTOFF_FACTOR_MILLI,
+  MAX_BURN_HALF_LIFE,
+  MAX_TEMPO,
+  MIN_ACTIVITY_CUTOFF_FACTOR_MILLI,
+  MIN_ALLOWED_UIDS,
+  MIN_ALPHA_VALUE,
+  MIN_TEMPO,
+  OWNER_MAX_BONDS_MOVING_AVERAGE,
+} from '../economy/ops/setHyperparameters.ts';
 
 /**
  * The scenario file language (YAML). Every key is documented here, so `taosim schema` can hand editors a JSON
@@ -78,6 +89,64 @@ export const hyperparametersSchema = z
   })
   .partial()
   .strict();
+
+/**
+ * The owner's own hyperparameter calls (`subnet_owners[].hyperparameters`): what the chain refuses an owner whatever
+ * the state (`sim/economy/ops/setHyperparameters.ts` has the sources and the state-dependent rules: rate limit,
+ * freeze window, current uids, min/max burn of the subnet, liquid alpha on). Genesis values and `set_subnet` events
+ * (root) are not bound by these.
+ */
+const OWNER_ROOT_ONLY = {
+  kappa: 'sudo_set_kappa',
+  max_allowed_validators: 'sudo_set_max_allowed_validators',
+  weights_rate_limit: 'sudo_set_weights_set_rate_limit',
+  registration_allowed: 'sudo_set_network_registration_allowed',
+  emission_enabled: 'sudo_set_subnet_emission_enabled',
+  min_non_immune_uids: 'sudo_set_min_non_immune_uids',
+  max_registrations_per_block: 'sudo_set_max_registrations_per_block',
+} as const;
+const OWNER_BOUNDS: Partial<Record<keyof z.infer<typeof hyperparametersSchema>, readonly [number, number, string]>> = {
+  tempo: [MIN_TEMPO, MAX_TEMPO, 'TempoOutOfBounds'],
+  activity_cutoff_factor_milli: [
+    MIN_ACTIVITY_CUTOFF_FACTOR_MILLI,
+    MAX_ACTIVITY_CUTOFF_FACTOR_MILLI,
+    'ActivityCutoffFactorMilliOutOfBounds',
+  ],
+  bonds_moving_average: [0, OWNER_MAX_BONDS_MOVING_AVERAGE, 'BondsMovingAverageMaxReached'],
+  max_allowed_uids: [
+    MIN_ALLOWED_UIDS,
+    DEFAULT_MAX_ALLOWED_UIDS,
+    'MaxAllowedUidsLessThanMinAllowedUids / …GreaterThanDefaultMaxAllowedUids',
+  ],
+  alpha_low: [MIN_ALPHA_VALUE, 65_535, 'AlphaLowOutOfRange'],
+  alpha_high: [MIN_ALPHA_VALUE, 65_535, 'AlphaHighTooLow'],
+  alpha_sigmoid_steepness: [0, 32_767, 'NegativeSigmoidSteepness'],
+  burn_half_life: [1, MAX_BURN_HALF_LIFE, 'InvalidValue'],
+  burn_increase_mult: [1, 3, 'InvalidValue'],
+};
+const ownerHyperparametersSchema = hyperparametersSchema.superRefine((h, ctx) => {
+  for (const [key, call] of Object.entries(OWNER_ROOT_ONLY)) {
+    if (h[key as keyof typeof OWNER_ROOT_ONLY] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `${key} is root-only on chain (${call}: BadOrigin for the owner); set it with a set_subnet event`,
+      });
+  }
+  for (const [key, [min, max, error]] of Object.entries(OWNER_BOUNDS)) {
+    const v = h[key as keyof typeof h];
+    if (typeof v === 'number' && (v < min || v > max))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `the chain refuses the owner ${key} outside [${min}, ${max}] (${error})`,
+      });
+  }
+  if (h.min_burn !== undefined && h.min_burn >= 1)
+    ctx.addIssue({ code: 'custom', path: ['min_burn'], message: 'the chain refuses the owner min_burn ≥ 1 TAO' });
+  if (h.max_burn !== undefined && h.max_burn <= 0.1)
+    ctx.addIssue({ code: 'custom', path: ['max_burn'], message: 'the chain refuses the owner max_burn ≤ 0.1 TAO' });
+});
 
 const validatorGroup = z
   .object({
@@ -342,9 +411,12 @@ export const scenarioSchema = z
             budget: tao('TAO they hold for the lock'),
             max_lock: tao('they register once the network lock cost has fallen to this'),
             from: duration.default(0).describe('not before this time'),
-            hyperparameters: hyperparametersSchema
+            hyperparameters: ownerHyperparametersSchema
               .optional()
-              .describe('set on their subnet once it runs (the owner’s own hyperparameter calls)'),
+              .describe(
+                'set on their subnet once it runs (the owner’s own hyperparameter calls, all or nothing: ' +
+                  'root-only ones and values outside the chain’s bounds for the owner are refused here)',
+              ),
           })
           .strict(),
       )

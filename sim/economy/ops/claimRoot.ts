@@ -1,5 +1,5 @@
 import type { SubnetPool } from '../pool.ts';
-import { PoolError, swapAlphaForTao } from '../pool.ts';
+import { MIN_PRICE_U64F64, PoolError, swapAlphaForTao } from '../pool.ts';
 import { addStakeWithShares, EMPTY_STAKE, stakeOf } from '../sharePool.ts';
 import { type ChainParams, type ChainState, copyMap, type HotkeyStake, type SubnetState } from '../state.ts';
 import { subnetOf } from './subnetUpdate.ts';
@@ -38,6 +38,8 @@ interface ClaimWork {
   pool: SubnetPool;
   readonly stakes: Map<string, HotkeyStake>;
   readonly claimable: Map<string, bigint>;
+  /** The subnet's `burnedAlphaRao`: where alpha the price floor left unsold goes (see `claimInto`). */
+  burnedAlphaRao: bigint;
 }
 
 /** One hotkey's claim on the working copies; returns whether anything changed. */
@@ -63,9 +65,10 @@ function claimInto(w: ClaimWork, hotkey: string, type: RootClaimType, feeRateU16
   }
   let sale: ReturnType<typeof swapAlphaForTao>;
   try {
-    sale = swapAlphaForTao(w.pool, owed, { dropFees: true, feeRateU16 });
+    // claim_root.rs:172-177: fee-free, down to the sell-side price floor (`min_price`).
+    sale = swapAlphaForTao(w.pool, owed, { dropFees: true, feeRateU16, minPriceU64F64: MIN_PRICE_U64F64 });
   } catch (e) {
-    if (e instanceof PoolError) return false; // the chain rolls the claim back
+    if (e instanceof PoolError) return false; // the chain rolls the claim back (claim_root.rs:178-183)
     throw e;
   }
   const parts = splitProRata(sale.taoOutRao, stakers);
@@ -79,6 +82,9 @@ function claimInto(w: ClaimWork, hotkey: string, type: RootClaimType, feeRateU16
   w.rootStakes.set(hotkey, rootPool);
   w.rootTaoRao += staked;
   w.pool = sale.pool;
+  // The floor may leave part of the alpha unsold. The chain still counts the whole amount as claimed (RootClaimed +=
+  // owed, claim_root.rs:254-257) and gives the rest to nobody: it stays in AlphaOut, unowned, as burned alpha.
+  w.burnedAlphaRao += sale.alphaUnfilledRao;
   w.claimable.delete(hotkey);
   return true;
 }
@@ -102,13 +108,20 @@ function claimMany(
       pool: subnet.pool,
       stakes: copyMap(subnet.stakes),
       claimable: copyMap(subnet.rootClaimableRao),
+      burnedAlphaRao: subnet.burnedAlphaRao,
     };
     let any = false;
     for (const hotkey of hotkeys) any = claimInto(w, hotkey, type, feeRateU16) || any;
     rootTaoRao = w.rootTaoRao;
     if (!any) return subnet;
     changed = true;
-    return { ...subnet, pool: w.pool, stakes: w.stakes, rootClaimableRao: w.claimable };
+    return {
+      ...subnet,
+      pool: w.pool,
+      stakes: w.stakes,
+      rootClaimableRao: w.claimable,
+      burnedAlphaRao: w.burnedAlphaRao,
+    };
   });
   return changed ? { ...state, rootStakes, rootTaoRao, subnets } : state;
 }
@@ -117,10 +130,15 @@ function claimMany(
  * Claim a hotkey's root dividends on one subnet (`staking/claim_root.rs`, simplified as the spec suggests): the
  * root-claimable alpha is split over the hotkey's root stakers pro rata to their root stake; with `swap` it is sold
  * through the subnet's pool (fee-free, as the chain's claim swap) and the TAO is staked on root for each staker;
- * with `keep` each staker's part is staked as alpha on the hotkey in that subnet. Below the claim threshold, with
- * nobody on root, or when the pool refuses the sale, nothing changes (the chain skips or rolls back). Simplified:
- * the chain tracks what each coldkey already claimed (`RootClaimed`), so stake added after dividends accrued does
- * not share in them; here everything claimable is split by the root stake at the time of the claim.
+ * with `keep` each staker's part is staked as alpha on the hotkey in that subnet. The sale stops at the price floor
+ * 1e-6 TAO/alpha as the chain's (claim_root.rs:172-177): alpha left unsold is claimed all the same and owned by
+ * nobody (it stays in AlphaOut as burned alpha). Below the claim threshold, with nobody on root, or when the pool
+ * refuses the sale (a price already at the floor included), nothing changes (the chain skips or rolls back).
+ * Simplified: the chain tracks what each coldkey already claimed (`RootClaimed`), so stake added after dividends
+ * accrued does not share in them; here everything claimable is split by the root stake at the time of the claim.
+ * And the chain sells each coldkey's part in its own swap, so when the floor binds the first coldkey sells down to it
+ * and the later ones find the price at (or a rounding above) the floor: refused, keeping their claim, or selling
+ * next to nothing; here one sale of the hotkey's total spreads the unsold part over all of them.
  */
 export function claimRoot(
   state: ChainState,
