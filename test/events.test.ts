@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditBooks } from '../sim/economy/auditBooks.ts';
 import type { ChainState } from '../sim/economy/state.ts';
+import type { BlockRecord } from '../sim/engine/blockStep.ts';
 import { buildScenario } from '../sim/engine/buildScenario.ts';
 import { runSimulation } from '../sim/engine/runSimulation.ts';
 import { loadScenario, ScenarioError } from '../sim/io/loadScenario.ts';
@@ -27,9 +28,12 @@ subnets:
 events:
 ${events}
 `;
-function run(text: string, observe: (s: ChainState) => void = () => {}) {
+function run(text: string, observe: (s: ChainState, r: BlockRecord) => void = () => {}) {
   const sim = buildScenario(loadScenario(text, 'events.yaml'));
-  return { sim, end: runSimulation(sim.genesis, sim.params, sim.agents, sim.blocks, (s) => observe(s), sim.events) };
+  return {
+    sim,
+    end: runSimulation(sim.genesis, sim.params, sim.agents, sim.blocks, (s, r) => observe(s, r), sim.events),
+  };
 }
 const price = (s: ChainState, netuid: number) => {
   const sub = s.subnets.find((x) => x.netuid === netuid)!;
@@ -68,12 +72,19 @@ describe('scenario events', () => {
 
   it('changes a parameter and dissolves a subnet at their blocks', () => {
     const tempos: number[] = [];
+    const epochs: number[] = [];
     const { end } = run(
       scenario(`  - { at: 500, set_subnet: { subnet: text, hyperparameters: { tempo: 200 } } }
   - { at: 1500, dissolve_subnet: image }`),
-      (s) => tempos.push(s.subnets[0]!.params.tempo),
+      (s, r) => {
+        tempos.push(s.subnets[0]!.params.tempo);
+        if (r.epochs.some((x) => x.netuid === 1)) epochs.push(r.block);
+      },
     );
     expect([tempos[498], tempos[499]]).toEqual([100, 200]);
+    // Root's sudo_set_tempo resets the cycle (apply_tempo_with_cycle_reset): applied before block 500, at block
+    // 499, the next epoch comes a new tempo later, at 699, then every 200 blocks.
+    expect(epochs.filter((b) => b >= 499).slice(0, 3)).toEqual([699, 899, 1099]);
     expect(end.subnets.map((s) => s.name)).toEqual(['text']);
     expect(auditBooks(end)).toEqual([]);
   });

@@ -44,7 +44,13 @@ export function applyEvent(
                 ? s.ownerColdkey === e.registeredBy.coldkey && s.name === e.registeredBy.name
                 : s.netuid === e.netuid
             )
-              ? { ...s, params: { ...s.params, [e.key]: e.value } }
+              ? {
+                  ...s,
+                  params: { ...s.params, [e.key]: e.value },
+                  // sudo_set_tempo resets the scheduler's cycle: the next epoch a new tempo after now
+                  // (`apply_tempo_with_cycle_reset`, utils/misc.rs).
+                  ...(e.key === 'tempo' && { lastEpochBlock: state.block }),
+                }
               : s,
           ),
         },
