@@ -6,9 +6,8 @@ import { moveStake } from '../sim/economy/ops/moveStake.ts';
 import { removeStake } from '../sim/economy/ops/removeStake.ts';
 import { stakeOf } from '../sim/economy/sharePool.ts';
 import type { ChainParams, ChainState } from '../sim/economy/state.ts';
-import { TxError } from '../sim/economy/txError.ts';
 import { smallNetwork, subnetSpec } from './support/smallNetwork.ts';
-import { txCode } from './support/txCode.ts';
+import { txCode, txMessage } from './support/txCode.ts';
 
 /**
  * Staking, unstaking and moving as subtensor 14bc6f9f does them (review items D3, D8–D11). Expected values are worked
@@ -27,15 +26,7 @@ const held = (s: ChainState, netuid: number, hotkey: string, coldkey: string): b
   return pool ? stakeOf(pool, coldkey) : 0n;
 };
 /** The refusal's message (`code: detail`), or 'accepted'. */
-const refusal = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof TxError) return e.message;
-    throw e;
-  }
-  return 'accepted';
-};
+const refusal = txMessage;
 const balance = (s: ChainState, coldkey: string): bigint => s.balances.get(coldkey) ?? 0n;
 const subnet = (s: ChainState, netuid: number) => s.subnets.find((x) => x.netuid === netuid)!;
 const near = (actual: bigint, expected: bigint, tolerance: bigint): void => {
