@@ -59,6 +59,33 @@ for (const [validators, uids] of shapes)
   for (const yuma of ['yuma', 'yuma3'] as const)
     for (const mode of ['float', 'fixed'] as const) epochCases.push(epochCase(validators, uids, yuma, mode));
 
+/**
+ * The epoch on real inputs (realEpoch.ts): full-network subnets after some blocks — 64 validators weighting 191 of
+ * 256 uids, Yuma3, bonds from earlier epochs — rather than the synthetic dense subnet above; best batch mean.
+ */
+function realEpochCase(mode: 'float' | 'fixed') {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'test/bench/realEpoch.ts', mode, ...(quick ? ['--blocks', '800', '--subnets', '8'] : [])],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const r = JSON.parse(out) as { blocks: number; subnets: number; us_per_epoch: number };
+  process.stderr.write(`epoch, full-network inputs, ${mode}: ${r.us_per_epoch / 1000} ms
+`);
+  return {
+    case: 'epoch-real',
+    validators: 64,
+    uids: 256,
+    yuma: 'yuma3',
+    mode,
+    unit: 'ms',
+    best_batch_mean: r.us_per_epoch / 1000,
+    after_blocks: r.blocks,
+    subnets: r.subnets,
+  };
+}
+epochCases.push(realEpochCase('float'), realEpochCase('fixed'));
+
 /** Engine throughput: blocks per second with `subnets` subnets of 16 validators and 239 miners (and the owner) (float epochs). */
 function engineCase(subnets: number, blocks: number) {
   const sim = buildScenario(
