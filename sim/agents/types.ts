@@ -1,4 +1,5 @@
 import type { MoveStakeTx } from '../economy/ops/moveStake.ts';
+import type { SetChildkeyTakeTx, SetChildrenTx } from '../economy/ops/setChildren.ts';
 import type { ChainState, SubnetParams } from '../economy/state.ts';
 
 /** What an agent asks the chain to do; applied between blocks through the same operations users have. */
@@ -33,7 +34,9 @@ export type Action =
       readonly coldkey: string;
       readonly netuid: number;
       readonly params: Partial<SubnetParams>;
-    };
+    }
+  | ({ readonly kind: 'setChildren' } & SetChildrenTx)
+  | ({ readonly kind: 'setChildkeyTake' } & SetChildkeyTakeTx);
 
 /**
  * An agent: a small policy from a read-only view of the chain to actions. The view is valid during `act` only (the

@@ -1,4 +1,5 @@
 import type { EpochResult } from '../consensus/types.ts';
+import { type SplitContext, splitDividend } from './childkeys.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
 import { divU96F32, mulU96F32 } from './fixedPoint.ts';
 import { PairCache } from './pairCache.ts';
@@ -8,6 +9,7 @@ import {
   copySubnet,
   type HotkeyInfo,
   type HotkeyStake,
+  hasChildkeyLinks,
   type PendingEmission,
   type SubnetState,
 } from './state.ts';
@@ -35,6 +37,25 @@ export interface Distribution {
 
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const ONE = 1n << 32n;
+
+/**
+ * `calculate_dividends_and_incentives` (run_coinbase.rs:468-499) with child hotkeys: each hotkey's dividend split
+ * with its parents (`splitDividend`), the parts summed per hotkey, in hotkey order (a BTreeMap); zero parts left
+ * out as in `addTo`. `uids` are −1: a parent need not hold a uid on the subnet.
+ */
+function parentChildDividends(dividends: Amounts, ctx: SplitContext): Amounts {
+  const sum = new Map<string, bigint>();
+  for (let k = 0; k < dividends.hotkeys.length; k++) {
+    const split = splitDividend(ctx, dividends.hotkeys[k]!, dividends.amounts[k]!);
+    for (let j = 0; j < split.hotkeys.length; j++) {
+      const h = split.hotkeys[j]!;
+      sum.set(h, (sum.get(h) ?? 0n) + split.amounts[j]!);
+    }
+  }
+  const out = amounts();
+  for (const h of [...sum.keys()].sort(byKey)) addTo(out, h, -1, sum.get(h)!);
+  return out;
+}
 
 const sortedUidsCache = new WeakMap<readonly string[], Uint16Array>();
 
@@ -99,13 +120,15 @@ function sortedUids(hotkeys: readonly string[]): Uint16Array {
 }
 
 /**
- * `distribute_emission` (coinbase/run_coinbase.rs) for one subnet after its epoch, without parent/child keys:
+ * `distribute_emission` (coinbase/run_coinbase.rs) for one subnet after its epoch:
  * the owner cut is staked to the owner; miners' incentive is staked to each miner's owner (the subnet owner's own
  * hotkeys are withheld: burned or recycled, and `MinerBurned` records the share); each validator's dividend is
  * split by its root proportion into an alpha part (a share of the pending validator alpha, or of validator plus
  * server alpha when no miner earned) and a root part (a share of the pending root alpha); the validator's take
  * of each is staked to its owner, the rest raises its pool for all nominators or becomes root-claimable.
- * Hotkeys are visited in sorted order, as the chain's BTreeMap does.
+ * With child hotkeys on the subnet, each validator's dividend is first shared with its parents
+ * (`parentChildDividends`), who are then paid as validators are. Hotkeys are visited in sorted order, as the
+ * chain's BTreeMap does.
  */
 export function distributeEmission(args: DistributeArgs): Distribution {
   const { subnet, pending, epoch, hotkeys, rootStakes } = args;
@@ -157,16 +180,30 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   }
   const minerBurnedU96F32 = incentiveSum === 0n ? 0n : divU96F32(withheld << 32n, incentiveSum << 32n);
 
+  // Who is paid each dividend and with what take: the uid's hotkey, or with child hotkeys on the subnet, the
+  // hotkey and its parents (which need not hold a uid here).
+  let divOwner: string[];
+  let divTake: bigint[];
+  let divs = dividends;
+  if (hasChildkeyLinks(subnet)) {
+    divs = parentChildDividends(dividends, { subnet, hotkeys, rootStakes, taoWeightU64: args.taoWeightU64 });
+    divOwner = divs.hotkeys.map((h) => hotkeys.get(h)?.owner ?? h);
+    divTake = divs.hotkeys.map((h) => takeU96F32(hotkeys, h));
+  } else {
+    divOwner = dividends.uids.map((uid) => info.owner[uid]!);
+    divTake = dividends.uids.map((uid) => info.take[uid]!);
+  }
+
   // Dividends: alpha and root parts by each hotkey's root proportion (calculate_dividend_distribution).
   const taoWeight = taoWeightU96F32(args.taoWeightU64);
-  const divHotkeys = dividends.hotkeys;
+  const divHotkeys = divs.hotkeys;
   const alphaDivs: bigint[] = [];
   const rootDivs: bigint[] = [];
   let alphaTotal = 0n;
   let rootTotal = 0n;
   for (let k = 0; k < divHotkeys.length; k++) {
     const h = divHotkeys[k]!;
-    const dividend = dividends.amounts[k]! << 32n;
+    const dividend = divs.amounts[k]! << 32n;
     const alphaStake = (subnet.stakes.get(h)?.valueRao ?? 0n) << 32n;
     const rootAlpha = mulU96F32((rootStakes.get(h)?.valueRao ?? 0n) << 32n, taoWeight);
     const rootProp = divU96F32(rootAlpha, alphaStake + rootAlpha);
@@ -178,10 +215,9 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   }
   for (let k = 0; k < divHotkeys.length; k++) {
     const h = divHotkeys[k]!;
-    const uid = dividends.uids[k]!;
     const payout = mulU96F32(validatorAlpha << 32n, divU96F32(alphaDivs[k]!, alphaTotal));
-    const take = mulU96F32(info.take[uid]!, payout);
-    stakeTo(h, info.owner[uid]!, take >> 32n);
+    const take = mulU96F32(divTake[k]!, payout);
+    stakeTo(h, divOwner[k]!, take >> 32n);
     const rest = (payout - take) >> 32n;
     if (rest > 0n) {
       const pool = stakes.get(h);
@@ -192,14 +228,13 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   }
   for (let k = 0; k < divHotkeys.length; k++) {
     const h = divHotkeys[k]!;
-    const uid = dividends.uids[k]!;
     const payout = mulU96F32(pending.rootAlphaRao << 32n, divU96F32(rootDivs[k]!, rootTotal));
-    const take = mulU96F32(info.take[uid]!, payout);
-    stakeTo(h, info.owner[uid]!, take >> 32n);
+    const take = mulU96F32(divTake[k]!, payout);
+    stakeTo(h, divOwner[k]!, take >> 32n);
     const rest = (payout - take) >> 32n;
     // increase_root_claimable_for_hotkey_and_subnet (staking/claim_root.rs): more alpha than the hotkey has TAO on
     // root (the chain compares the two amounts as they are) is staked to the hotkey's owner instead.
-    if (rest > (rootStakes.get(h)?.valueRao ?? 0n)) stakeTo(h, info.owner[uid]!, rest);
+    if (rest > (rootStakes.get(h)?.valueRao ?? 0n)) stakeTo(h, divOwner[k]!, rest);
     else if (rest > 0n) claimable.set(h, (claimable.get(h) ?? 0n) + rest);
     paid += (take >> 32n) + rest;
   }

@@ -1,9 +1,10 @@
 import type { EpochInput, EpochParams } from '../consensus/types.ts';
+import { inheritedStakeWeight, inheritedStakeWeights } from './childkeys.ts';
 import { taoWeightU96F32 } from './emitToSubnets.ts';
 import { commitUid } from './ops/setWeights.ts';
 import { uidOf } from './ops/subnetUpdate.ts';
 import { PairCache } from './pairCache.ts';
-import type { ChainParams, ChainState, HotkeyStake, SubnetState } from './state.ts';
+import { type ChainParams, type ChainState, type HotkeyStake, hasChildkeyLinks, type SubnetState } from './state.ts';
 
 /** The epoch hyperparameters of a subnet (`get_activity_cutoff_blocks` = max(1, factor·tempo/1000)). */
 export function epochParams(subnet: SubnetState, params: Pick<ChainParams, 'stakeThresholdRao'>): EpochParams {
@@ -86,13 +87,18 @@ export function meetsStakeThreshold(state: ChainState, params: ChainParams, subn
   const hotkeys = subnet.neurons.hotkeys;
   const hotkey = hotkeys[uid]!;
   if (hotkey === subnet.ownerHotkey) return true;
-  const root = rootTerms(state.rootStakes, hotkeys, taoWeightU96F32(params.taoWeightU64) << 32n)[uid]!;
+  const taoWeightI64F64 = taoWeightU96F32(params.taoWeightU64) << 32n;
+  // get_stake_weights_for_hotkey_on_subnet (stake_utils.rs:205-229): inherited stakes when childkeys are set.
+  if (hasChildkeyLinks(subnet))
+    return inheritedStakeWeight(subnet, state.rootStakes, taoWeightI64F64, hotkey) >= threshold << 64n;
+  const root = rootTerms(state.rootStakes, hotkeys, taoWeightI64F64)[uid]!;
   return ((subnet.stakes.get(hotkey)?.valueRao ?? 0n) << 64n) + root >= threshold << 64n;
 }
 
 /**
  * What the chain's epoch reads from storage for this subnet. Stake weight per uid is
- * `alpha + root_tao · tao_weight` in I64F64 (`get_stake_weights_for_network`, no parent/child keys).
+ * `alpha + root_tao · tao_weight` in I64F64 (`get_stake_weights_for_network`); with child hotkeys on the subnet, of
+ * the alpha and root TAO each hotkey inherits (`inheritedStakeWeights`).
  */
 export function epochInput(
   state: ChainState,
@@ -104,12 +110,18 @@ export function epochInput(
   const taoWeightI64F64 = taoWeightU96F32(params.taoWeightU64) << 32n;
   // An indexed loop, and no bigint operation for a uid without stake (a bigint result is an allocation each).
   const n = table.hotkeys.length;
-  const root = rootTerms(state.rootStakes, table.hotkeys, taoWeightI64F64);
-  let stake: bigint[] = new Array<bigint>(n);
-  for (let uid = 0; uid < n; uid++) {
-    const alpha = subnet.stakes.get(table.hotkeys[uid]!)?.valueRao ?? 0n;
-    const r = root[uid]!;
-    stake[uid] = alpha === 0n ? r : r === 0n ? alpha << 64n : (alpha << 64n) + r;
+  let stake: bigint[];
+  if (hasChildkeyLinks(subnet)) {
+    // Stake lent by parents to children (staking/stake_utils.rs:233-284, 313-452): off the plain path below.
+    stake = inheritedStakeWeights(subnet, state.rootStakes, taoWeightI64F64);
+  } else {
+    const root = rootTerms(state.rootStakes, table.hotkeys, taoWeightI64F64);
+    stake = new Array<bigint>(n);
+    for (let uid = 0; uid < n; uid++) {
+      const alpha = subnet.stakes.get(table.hotkeys[uid]!)?.valueRao ?? 0n;
+      const r = root[uid]!;
+      stake[uid] = alpha === 0n ? r : r === 0n ? alpha << 64n : (alpha << 64n) + r;
+    }
   }
   // Opt-in fair-launch bootstrap (not on chain): nobody holds stake, so every uid that has set weights counts as one.
   if (params.bootstrap === 'equalStake' && stake.every((s) => s === 0n)) {

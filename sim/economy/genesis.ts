@@ -1,6 +1,16 @@
 import type { SparseRowU16 } from '../consensus/types.ts';
+import { persistChildren } from './childkeys.ts';
 import { addStakeWithShares, EMPTY_STAKE } from './sharePool.ts';
-import type { ChainParams, ChainState, HotkeyInfo, HotkeyStake, SubnetParams, SubnetState } from './state.ts';
+import {
+  type ChainParams,
+  type ChainState,
+  type ChildkeyState,
+  EMPTY_CHILDKEYS,
+  type HotkeyInfo,
+  type HotkeyStake,
+  type SubnetParams,
+  type SubnetState,
+} from './state.ts';
 
 /** Subnet hyperparameters a new subnet gets (`subnets/subnet.rs::init_new_network` over the runtime defaults). */
 export const DEFAULT_SUBNET_PARAMS: SubnetParams = {
@@ -87,6 +97,23 @@ export interface SubnetSpec {
    * price 1 — root's mechanism, and how every subnet's stake worked before dTAO).
    */
   readonly mechanism?: 'dynamic' | 'stable';
+  /**
+   * Child hotkeys in place at genesis (`ChildKeys` / `ParentKeys` as `persist_child_parent_relations` writes them),
+   * in this order; a parent that is no neuron here is added to the hotkeys with `parentColdkey` as its owner.
+   */
+  readonly childkeys?: readonly GenesisChildkey[];
+}
+
+export interface GenesisChildkey {
+  readonly parent: string;
+  readonly parentColdkey: string;
+  /** Alpha the parent's owner holds on the parent on this subnet at genesis (the parent need not be a neuron). */
+  readonly parentStakeAlphaRao?: bigint;
+  readonly child: string;
+  /** u64; u64::MAX = all of the parent's stake. */
+  readonly proportion: bigint;
+  /** The child's `ChildkeyTake` on this subnet, u16 (≤ 11 796). */
+  readonly childTakeU16?: number;
 }
 
 export interface GenesisSpec {
@@ -122,6 +149,20 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
       stakes.set(neuron.hotkey, addStakeWithShares(stakes.get(neuron.hotkey) ?? EMPTY_STAKE, neuron.coldkey, amount));
       staked += amount;
     }
+  }
+  let childkeys: ChildkeyState = EMPTY_CHILDKEYS;
+  for (const c of spec.childkeys ?? []) {
+    const amount = c.parentStakeAlphaRao ?? 0n;
+    if (amount > 0n) {
+      stakes.set(c.parent, addStakeWithShares(stakes.get(c.parent) ?? EMPTY_STAKE, c.parentColdkey, amount));
+      staked += amount;
+    }
+    const children = [...(childkeys.children.get(c.parent) ?? []), { proportion: c.proportion, hotkey: c.child }];
+    const next = persistChildren(childkeys, c.parent, children);
+    if (!next) throw new RangeError(`subnet ${spec.netuid}: childkey ${c.parent} → ${c.child} breaks the relations`);
+    childkeys = next;
+    if (c.childTakeU16 !== undefined)
+      childkeys = { ...childkeys, takeU16: new Map([...childkeys.takeU16, [c.child, c.childTakeU16]]) };
   }
   stakes = new Map([...stakes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
@@ -176,6 +217,7 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
     stakes,
     rootClaimableRao: new Map(),
     ownerRateLimitBlocks: new Map(),
+    childkeys,
   };
 }
 
@@ -187,6 +229,8 @@ export function genesisState(spec: GenesisSpec): ChainState {
   for (const s of spec.subnets) {
     hotkeys.set(s.ownerHotkey, { owner: s.ownerColdkey, takeU16: 11_796 });
     for (const n of s.neurons) hotkeys.set(n.hotkey, { owner: n.coldkey, takeU16: n.takeU16 ?? 11_796 });
+    for (const c of s.childkeys ?? [])
+      if (!hotkeys.has(c.parent)) hotkeys.set(c.parent, { owner: c.parentColdkey, takeU16: 11_796 });
   }
   const rootStakes = new Map<string, HotkeyStake>();
   let rootTaoRao = 0n;

@@ -133,7 +133,50 @@ export interface SubnetState {
    * name, and `TransactionKeyLastBlock[(owner, netuid, TempoUpdate)]`, keyed 'TempoUpdate'.
    */
   readonly ownerRateLimitBlocks: ReadonlyMap<string, number>;
+  /** Child hotkeys on this subnet and their takes (`EMPTY_CHILDKEYS` while nobody has set any). */
+  readonly childkeys: ChildkeyState;
 }
+
+/** A (proportion, hotkey) entry of `ChildKeys` / `ParentKeys`: proportion is a u64, u64::MAX = all of the stake. */
+export interface ChildLink {
+  readonly proportion: bigint;
+  readonly hotkey: string;
+}
+
+/** A `PendingChildKeys` entry: the children as scheduled, applied at an epoch block after `cooldownBlock`. */
+export interface PendingChildren {
+  readonly children: readonly ChildLink[];
+  readonly cooldownBlock: number;
+}
+
+/**
+ * The child-hotkey storage of one subnet (lib.rs:1206-1255, keyed by this subnet's netuid): `ChildKeys` (parent →
+ * its children, in the order `persist_child_parent_relations` writes them), `ParentKeys` (child → its parents),
+ * `PendingChildKeys` (parent → scheduled children), `ChildkeyTake` (hotkey → u16 take), and the blocks of each
+ * hotkey's last `set_children` / `set_childkey_take` here (`TransactionKeyLastBlock[(hotkey, netuid,
+ * SetChildren | SetChildkeyTake)]`). A key with an empty list is absent, as on chain.
+ */
+export interface ChildkeyState {
+  readonly children: ReadonlyMap<string, readonly ChildLink[]>;
+  readonly parents: ReadonlyMap<string, readonly ChildLink[]>;
+  readonly pending: ReadonlyMap<string, PendingChildren>;
+  readonly takeU16: ReadonlyMap<string, number>;
+  readonly lastSetChildrenBlock: ReadonlyMap<string, number>;
+  readonly lastSetTakeBlock: ReadonlyMap<string, number>;
+}
+
+/** No child hotkeys, no takes, nothing pending: every subnet's state until someone sets children here. */
+export const EMPTY_CHILDKEYS: ChildkeyState = Object.freeze({
+  children: new Map(),
+  parents: new Map(),
+  pending: new Map(),
+  takeU16: new Map(),
+  lastSetChildrenBlock: new Map(),
+  lastSetTakeBlock: new Map(),
+});
+
+/** Whether any stake flows between hotkeys on this subnet (some `ParentKeys` entry): else the epoch's fast path. */
+export const hasChildkeyLinks = (subnet: SubnetState): boolean => subnet.childkeys.parents.size > 0;
 
 export interface HotkeyInfo {
   /** The coldkey that owns the hotkey (`Owner`). */
@@ -274,6 +317,7 @@ export function copySubnet(s: SubnetState): Mutable<SubnetState> {
     stakes: s.stakes,
     rootClaimableRao: s.rootClaimableRao,
     ownerRateLimitBlocks: s.ownerRateLimitBlocks,
+    childkeys: s.childkeys,
   };
 }
 

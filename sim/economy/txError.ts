@@ -57,7 +57,17 @@ export type TxErrorCode =
   /** A move to the same hotkey on the same subnet (stake_utils.rs:1243-1245). */
   | 'SameNetuid'
   /** A stake transfer that would leave the coldkey below the existential deposit (coinbase/tao.rs:154-157). */
-  | 'InsufficientBalance';
+  | 'InsufficientBalance'
+  /** set_children / set_childkey_take (staking/set_children.rs, macros/errors.rs). */
+  | 'RegistrationNotPermittedOnRootSubnet'
+  | 'DuplicateChild'
+  | 'InvalidChild'
+  | 'TooManyChildren'
+  | 'ProportionOverflow'
+  | 'ChildParentInconsistency'
+  | 'NotEnoughStakeToSetChildkeys'
+  | 'InvalidChildkeyTake'
+  | 'TxChildkeyTakeRateLimitExceeded';
 
 /** A refused transaction. Operations throw it before changing anything (they return new states otherwise). */
 export class TxError extends Error {

@@ -1,6 +1,7 @@
 import { runEpoch } from '../consensus/index.ts';
 import type { EpochResult } from '../consensus/types.ts';
 import { blockEmissionForIssuance, calendarBlockEmission, mintTao } from '../economy/blockEmission.ts';
+import { applyPendingChildren } from '../economy/childkeys.ts';
 import { distributeEmission } from '../economy/distributeEmission.ts';
 import { drainPending, shouldRunEpoch } from '../economy/drainPending.ts';
 import { emitInto, emitsThisBlock, type SubnetInjection, withRecycled } from '../economy/emitToSubnets.ts';
@@ -100,6 +101,13 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   work.list.forEach((s, i) => {
     if (!emitsThisBlock(s) || s.pool.stable) return; // a stable subnet's moving price is 1 (get_moving_alpha_price)
     work.edit(i).movingPriceI96F32 = nextMovingPrice(s.movingPriceI96F32, s.pool, block, s.firstEmissionBlock);
+  });
+  // try_set_pending_children (coinbase/block_step.rs:26-27, 38-47): after the coinbase and the moving prices, a subnet
+  // whose epoch ran this block applies its pending children that have cooled down.
+  work.list.forEach((s, i) => {
+    if (s.childkeys.pending.size === 0 || s.lastEpochBlock !== block) return;
+    const applied = applyPendingChildren(s, block);
+    if (applied !== s) work.put(i, applied);
   });
   // Root auto-claim (housekeeping after the moving prices, as in block_step).
   if (params.rootClaim && block % params.rootClaim.every === 0)

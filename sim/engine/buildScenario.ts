@@ -6,7 +6,7 @@ import { minerSeller } from '../agents/minerSeller.ts';
 import { subnetOwnerAgent } from '../agents/subnetOwner.ts';
 import type { Agent } from '../agents/types.ts';
 import { validatorAgent } from '../agents/validator.ts';
-import { DEFAULT_CHAIN_PARAMS, genesisState, type SubnetSpec } from '../economy/genesis.ts';
+import { DEFAULT_CHAIN_PARAMS, type GenesisChildkey, genesisState, type SubnetSpec } from '../economy/genesis.ts';
 import type { ChainParams, ChainState, SubnetParams } from '../economy/state.ts';
 import { durationBlocks, type HyperparametersFile, type ScenarioFile } from '../io/scenarioSchema.ts';
 import type { ChainEvent } from './events.ts';
@@ -34,6 +34,12 @@ export interface Simulation {
 
 const rao = (tao: number): bigint => BigInt(Math.round(tao * 1e9));
 const u16 = (fraction: number): number => Math.round(fraction * 65535);
+const U64_MAX = (1n << 64n) - 1n;
+/** A childkey proportion as u64 (1 = u64::MAX). */
+const proportionU64 = (fraction: number): bigint => {
+  const p = BigInt(Math.round(fraction * 2 ** 32)) << 32n;
+  return p > U64_MAX ? U64_MAX : p;
+};
 
 function subnetParams(h: HyperparametersFile): Partial<SubnetParams> {
   const p: Record<string, unknown> = {
@@ -126,6 +132,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
     const tempo = params.tempo ?? 360;
     const owner = `${sub.name}-owner`;
     const neurons: SubnetSpec['neurons'][number][] = [{ hotkey: owner, coldkey: `${owner}-cold` }];
+    const childkeys: GenesisChildkey[] = [];
     const validators: { hotkey: string; group: ScenarioFile['subnets'][number]['validators'][number] }[] = [];
     const groupIndex = new Map<string, number>();
     sub.validators.forEach((group, g) => {
@@ -133,6 +140,20 @@ export function buildScenario(file: ScenarioFile): Simulation {
         const hotkey = `${sub.name}-v${g}.${i}`;
         neurons.push({ hotkey, coldkey: `${hotkey}-cold`, stakeAlphaRao: rao(group.stake), takeU16: u16(group.take) });
         if (group.root_stake > 0) rootStakes.push({ hotkey, coldkey: `${hotkey}-cold`, taoRao: rao(group.root_stake) });
+        if (group.parent) {
+          const parent = `${hotkey}-parent`;
+          const parentColdkey = `${parent}-cold`;
+          if (group.parent.root_stake > 0)
+            rootStakes.push({ hotkey: parent, coldkey: parentColdkey, taoRao: rao(group.parent.root_stake) });
+          childkeys.push({
+            parent,
+            parentColdkey,
+            parentStakeAlphaRao: rao(group.parent.stake),
+            child: hotkey,
+            proportion: proportionU64(group.parent.proportion),
+            childTakeU16: u16(group.parent.take),
+          });
+        }
         validators.push({ hotkey, group });
         groupIndex.set(hotkey, g);
         if (group.kind !== 'honest') adversarial.add(hotkey);
@@ -235,6 +256,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
       poolTaoRao: rao(sub.pool.tao),
       poolAlphaRao: rao(sub.pool.alpha),
       mechanism: sub.mechanism,
+      ...(childkeys.length > 0 && { childkeys }),
       ...(sub.pool.moving_price !== undefined && { movingPrice: sub.pool.moving_price }),
       neurons,
       params,

@@ -4,6 +4,7 @@ import { moveStake } from '../economy/ops/moveStake.ts';
 import { registerNeuron } from '../economy/ops/registerNeuron.ts';
 import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
 import { removeStake } from '../economy/ops/removeStake.ts';
+import { setChildkeyTake, setChildren } from '../economy/ops/setChildren.ts';
 import { setHyperparameters } from '../economy/ops/setHyperparameters.ts';
 import { type SetWeightsTx, setWeights, weightCommit, weightsRow } from '../economy/ops/setWeights.ts';
 import { subnetOf } from '../economy/ops/subnetUpdate.ts';
@@ -38,6 +39,10 @@ export function applyAction(state: ChainState, params: ChainParams, action: Acti
       return startCall(state, action);
     case 'setHyperparameters':
       return setHyperparameters(state, action);
+    case 'setChildren':
+      return setChildren(state, params, action);
+    case 'setChildkeyTake':
+      return setChildkeyTake(state, action);
   }
 }
 

@@ -165,6 +165,30 @@ const validatorGroup = z
       .array(z.object({ from: duration, to: duration }).strict())
       .default([])
       .describe('windows (from the start of the run) during which these validators set no weights'),
+    parent: z
+      .object({
+        root_stake: tao('TAO the parent holds on root').default(0),
+        stake: tao('alpha the parent holds on this subnet').default(0),
+        proportion: z
+          .number()
+          .gt(0)
+          .max(1)
+          .default(1)
+          .describe("share of the parent's alpha and root stake lent to the validator (1 = all, u64::MAX)"),
+        take: z
+          .number()
+          .min(0)
+          .max(11_796 / 65_535)
+          .default(0)
+          .describe("the validator's childkey take on what its parent earns through it (≤ 0.18; default 0)"),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'child hotkeys at genesis: each validator of the group is the child of its own parent hotkey ' +
+          '(<validator>-parent, not registered on the subnet: a root validator, say), which lends it a proportion ' +
+          'of its stake — the epoch weighs the validator with it, and the parent gets its share of the dividends',
+      ),
   })
   .strict();
 
