@@ -6,6 +6,7 @@ import { distributeEmission } from '../sim/economy/distributeEmission.ts';
 import { epochInput, meetsStakeThreshold } from '../sim/economy/epochInput.ts';
 import { DEFAULT_CHAIN_PARAMS, type GenesisSpec, genesisState } from '../sim/economy/genesis.ts';
 import { addStake } from '../sim/economy/ops/addStake.ts';
+import { removeStake } from '../sim/economy/ops/removeStake.ts';
 import { setChildkeyTake, setChildren } from '../sim/economy/ops/setChildren.ts';
 import { stakeOf } from '../sim/economy/sharePool.ts';
 import { type ChainParams, type ChainState, type ChildLink, EMPTY_CHILDKEYS } from '../sim/economy/state.ts';
@@ -125,6 +126,26 @@ describe('set_children: refusals in the chain order (do_schedule_children, set_c
     expect(
       txCode(() => setChildren(s, { ...params, stakeThresholdRao: 500n * TAO + 1n }, tx(full('m0'), 'child', 'cc'))),
     ).toBe('NotEnoughStakeToSetChildkeys');
+  });
+
+  it('loses its pending children when an unstake leaves its total stake below StakeThreshold (remove_stake.rs:84-89)', () => {
+    // child: 1000 alpha at 0.5 TAO = 500 TAO of total stake, threshold 400 TAO: it may schedule children.
+    const p400 = { ...params, stakeThresholdRao: 400n * TAO };
+    const scheduled = setChildren(s, p400, tx(full('m0'), 'child', 'cc'));
+    expect(ck(scheduled).pending.has('child')).toBe(true);
+    const unstake = (alpha: bigint) =>
+      removeStake(scheduled, p400, { coldkey: 'cc', hotkey: 'child', netuid: 1, alphaRao: alpha * TAO });
+    // 100 alpha sold: 900 left at a price a little under 0.5 ≈ 447 TAO ≥ 400, still pending.
+    expect(ck(unstake(100n)).pending.has('child')).toBe(true);
+    // 300 sold: 700 left ≈ 343 TAO < 400, dropped. With the default threshold 0 it never happens.
+    expect(ck(unstake(300n)).pending.has('child')).toBe(false);
+    const p0 = removeStake(setChildren(s, params, tx(full('m0'), 'child', 'cc')), params, {
+      coldkey: 'cc',
+      hotkey: 'child',
+      netuid: 1,
+      alphaRao: 999n * TAO,
+    });
+    expect(ck(p0).pending.has('child')).toBe(true);
   });
 
   it('is rate limited to once per 150 blocks per hotkey and subnet, checked first', () => {

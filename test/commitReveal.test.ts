@@ -23,6 +23,8 @@ const withCommitReveal = (period = 1): ChainState => {
   };
 };
 const tx = { hotkey: 'sn1-v0', netuid: 1, uids: [5, 6], weights: [1, 0.5] };
+/** A reveal on the block of an epoch that runs (the counter looks ahead). */
+const FIRE = { block: 500, lookahead: true };
 
 describe('commit-reveal', () => {
   it("is on by default with a reveal period of one epoch, as the chain's storage defaults", () => {
@@ -72,13 +74,13 @@ describe('commit-reveal', () => {
     const s1 = setWeights(setWeights(withCommitReveal(2), params, tx), params, { ...tx, weights: [0.5, 1] });
     const sub = s1.subnets[0]!; // both commits keyed 0
     // At the fire block with the counter at 1 (it looks ahead to 2 = 0 + the period): both revealed, the second wins.
-    const revealed = revealCommits({ ...sub, epochIndex: 1 });
+    const revealed = revealCommits({ ...sub, epochIndex: 1 }, FIRE);
     expect(revealed.neurons.weights[1]).toEqual({ cols: Uint16Array.of(5, 6), vals: Uint16Array.of(32768, 65535) });
     expect(revealed.neurons.lastUpdate).toEqual(sub.neurons.lastUpdate); // the reveal leaves LastUpdate (weights.rs:851)
     expect(revealed.weightCommits).toEqual([]);
     // The counter at 0: still waiting. At 2: expired, dropped unrevealed.
-    expect(revealCommits(sub)).toBe(sub);
-    const late = revealCommits({ ...sub, epochIndex: 2 });
+    expect(revealCommits(sub, FIRE)).toBe(sub);
+    const late = revealCommits({ ...sub, epochIndex: 2 }, FIRE);
     expect(late.weightCommits).toEqual([]);
     expect(late.neurons.weights[1]).toEqual(sub.neurons.weights[1]);
   });
@@ -90,11 +92,11 @@ describe('commit-reveal', () => {
     const sub = setWeights(setWeights(withCommitReveal(), params, tx), params, last).subnets[0]!;
     // The subnet one uid smaller at the reveal: the row with uid n − 1 is dropped, the other stored.
     const smaller = { ...sub, neurons: { ...sub.neurons, hotkeys: sub.neurons.hotkeys.slice(0, n - 1) } };
-    const revealed = revealCommits(smaller);
+    const revealed = revealCommits(smaller, FIRE);
     expect(revealed.neurons.weights[1]!.cols).toEqual(Uint16Array.of(5, 6));
     expect(revealed.neurons.weights[2]).toEqual(sub.neurons.weights[2]);
     // At full size both are stored.
-    const full = revealCommits(sub);
+    const full = revealCommits(sub, FIRE);
     expect(full.neurons.weights[2]!.cols).toEqual(Uint16Array.of(5, n - 1));
   });
 
@@ -106,13 +108,13 @@ describe('commit-reveal', () => {
     s = setWeights(s, params, { hotkey: 'owner1-hot', netuid: 1, uids: [5, 6], weights: [1, 1] }); // uid 0
     const sub = s.subnets[0]!;
     const noPermits = new Uint8Array(sub.neurons.hotkeys.length); // permits lost by the reveal (the chain reads them then)
-    const revealed = revealCommits({ ...sub, neurons: { ...sub.neurons, validatorPermits: noPermits } });
+    const revealed = revealCommits({ ...sub, neurons: { ...sub.neurons, validatorPermits: noPermits } }, FIRE);
     expect(revealed.neurons.weights[1]).toEqual(sub.neurons.weights[1]); // no permit: skipped
     expect(revealed.neurons.weights[5]).toEqual(sub.neurons.weights[5]); // a miner's weight on another: skipped
     expect(revealed.neurons.weights[6]!.cols).toEqual(Uint16Array.of(6)); // a self-weight needs none
     expect(revealed.neurons.weights[0]!.cols).toEqual(Uint16Array.of(5, 6)); // the owner's hotkey needs none
     // With the permits of the last epoch, the validator's row is stored.
-    expect(revealCommits(sub).neurons.weights[1]!.cols).toEqual(Uint16Array.of(5, 6));
+    expect(revealCommits(sub, FIRE).neurons.weights[1]!.cols).toEqual(Uint16Array.of(5, 6));
   });
 
   it('reveals a commit at the committer’s uid at the reveal, wherever it moved, and skips a departed committer', () => {
@@ -121,12 +123,15 @@ describe('commit-reveal', () => {
     const permits = Uint8Array.from(sub.neurons.validatorPermits, (p, uid) => (uid === 7 ? 1 : p));
     // sn1-v0 now at uid 7 (uid 1 someone else's): the row goes to uid 7, uid 1 keeps its own.
     const moved = hotkeys.map((h, uid) => (uid === 1 ? 'newcomer' : uid === 7 ? 'sn1-v0' : h));
-    const atSeven = revealCommits({ ...sub, neurons: { ...sub.neurons, hotkeys: moved, validatorPermits: permits } });
+    const atSeven = revealCommits(
+      { ...sub, neurons: { ...sub.neurons, hotkeys: moved, validatorPermits: permits } },
+      FIRE,
+    );
     expect(atSeven.neurons.weights[7]!.cols).toEqual(Uint16Array.of(5, 6));
     expect(atSeven.neurons.weights[1]).toEqual(sub.neurons.weights[1]);
     // sn1-v0 gone: nothing stored.
     const gone = hotkeys.map((h, uid) => (uid === 1 ? 'newcomer' : h));
-    const none = revealCommits({ ...sub, neurons: { ...sub.neurons, hotkeys: gone } });
+    const none = revealCommits({ ...sub, neurons: { ...sub.neurons, hotkeys: gone } }, FIRE);
     expect(none.neurons.weights).toEqual(sub.neurons.weights);
     expect(none.weightCommits).toEqual([]);
   });
@@ -151,6 +156,68 @@ describe('commit-reveal', () => {
     expect(s.subnets[0]!.neurons.lastUpdate[1]).toBe(commitAt);
     expect(s.subnets[0]!.weightCommits).toEqual([]);
     expect(auditBooks(s)).toEqual([]);
+  });
+
+  it('accepts a commit the reveal will refuse (the chain sees a ciphertext), and skips it at the reveal', () => {
+    const s0 = withCommitReveal();
+    const bad = setWeights(s0, params, { hotkey: 'sn1-v0', netuid: 1, uids: [5, 5], weights: [1, 1] });
+    const sub = bad.subnets[0]!;
+    expect(sub.weightCommits.length).toBe(1);
+    expect(sub.neurons.lastUpdate[1]).toBe(s0.block); // the commit counts as activity all the same
+    const revealed = revealCommits(sub, FIRE);
+    expect(revealed.neurons.weights[1]).toEqual(sub.neurons.weights[1]); // DuplicateUids at the reveal: skipped
+    expect(revealed.weightCommits).toEqual([]);
+  });
+
+  it('reveals on any block what is due there, without the look-ahead (a reveal period lowered meanwhile)', () => {
+    const sub = setWeights(withCommitReveal(2), params, tx).subnets[0]!; // keyed 0, period 2: due when 0 = counter + 1 − 2
+    // The owner lowers the period to 1 while the counter is 1, on a block without an epoch: 0 = 1 − 1 is due now.
+    const lowered = { ...sub, epochIndex: 1, params: { ...sub.params, revealPeriodEpochs: 1 } };
+    expect(revealCommits(lowered, { block: 30, lookahead: false }).neurons.weights[1]!.cols).toEqual(
+      Uint16Array.of(5, 6),
+    );
+    // With the period still 2 nothing is due on that block (−1), and the commit waits.
+    const waiting = { ...sub, epochIndex: 1 };
+    expect(revealCommits(waiting, { block: 30, lookahead: false })).toBe(waiting);
+  });
+
+  it('with commit-reveal turned off before the reveal, applies the rate limit and sets LastUpdate then', () => {
+    const committed = setWeights({ ...withCommitReveal(), block: 5 }, params, tx).subnets[0]!; // LastUpdate 5
+    const off = { ...committed, params: { ...committed.params, commitRevealEnabled: false } };
+    // 100 blocks after the commit's LastUpdate: stored, LastUpdate = the reveal block.
+    const late = revealCommits(off, { block: 105, lookahead: true });
+    expect(late.neurons.weights[1]!.cols).toEqual(Uint16Array.of(5, 6));
+    expect(late.neurons.lastUpdate[1]).toBe(105);
+    // 99 blocks after: SettingWeightsTooFast at the reveal, skipped (and the commit is gone).
+    const early = revealCommits(off, { block: 104, lookahead: true });
+    expect(early.neurons.weights[1]).toEqual(off.neurons.weights[1]);
+    expect(early.neurons.lastUpdate[1]).toBe(5);
+    expect(early.weightCommits).toEqual([]);
+  });
+
+  it('reveals nothing on a subnet whose epoch the per-block cap defers: on the block it runs instead', () => {
+    // Subnets 1–3 all due at block 20 (tempo 20); MaxEpochsPerBlock 2 runs 1 and 2 there and defers 3 to block 21.
+    let s = setWeights(withCommitReveal(), params, { hotkey: 'sn3-v0', netuid: 3, uids: [3, 4], weights: [1, 1] });
+    while (s.block < 20) s = blockStep(s, params).state;
+    expect(s.subnets[2]!.weightCommits.length).toBe(1); // block 20: deferred, not revealed
+    expect(s.subnets[2]!.neurons.weights[1]!.cols.length).toBe(0);
+    const at21 = blockStep(s, params);
+    expect(at21.record.epochs.map((e) => e.netuid)).toEqual([3]);
+    expect(at21.state.subnets[2]!.weightCommits).toEqual([]);
+    expect(at21.state.subnets[2]!.neurons.weights[1]!.cols).toEqual(Uint16Array.of(3, 4));
+  });
+
+  it('under the [legacy] modulo schedule, keys a commit of a block whose epoch just ran to the next one', () => {
+    const legacy: ChainParams = { ...params, epochSchedule: 'legacyModulo' };
+    const s0 = withCommitReveal();
+    // Subnet 1, tempo 20: the modulo rule is due at (block + 2) % 21 = 0, block 19.
+    const at19 = (lastEpochBlock: number): ChainState => ({
+      ...s0,
+      block: 19,
+      subnets: s0.subnets.map((x) => (x.netuid === 1 ? { ...x, lastEpochBlock, epochIndex: 3 } : x)),
+    });
+    expect(setWeights(at19(19), legacy, tx).subnets[0]!.weightCommits[0]!.epoch).toBe(3); // ran at 19: behind
+    expect(setWeights(at19(0), legacy, tx).subnets[0]!.weightCommits[0]!.epoch).toBe(4); // due, not run: ahead
   });
 
   it('a scenario with commit-reveal still pays miners by quality', () => {

@@ -35,7 +35,11 @@ describe('setWeights', () => {
         setWeights(s, params, { hotkey, netuid: 1, uids, weights });
     expect(refusal(set([2, 2], [1, 1]))).toBe('DuplicateUids');
     expect(refusal(set([2, n], [1, 1]))).toBe('UidVecContainInvalidOne');
-    expect(refusal(set([2, 1.5], [1, 1]))).toBe('UidVecContainInvalidOne');
+    expect(refusal(set([2, 1.5], [1, 1]))).toBe('InvalidWeights'); // not a u16: the SDK cannot send it
+    expect(refusal(set([2, 70_000], [1, 1]))).toBe('InvalidWeights');
+    // The chain's order: duplicates (check 11) before unregistered uids (12); more uids than neurons first of all (4).
+    expect(refusal(set([n, 2, 2], [1, 1, 1]))).toBe('DuplicateUids');
+    expect(refusal(set([...Array(n + 1).keys()], new Array(n + 1).fill(1)))).toBe('UidsLengthExceedUidsInSubNet');
     expect(refusal(set([2, 3], [1]))).toBe('WeightVecNotEqualSize');
     expect(refusal(set([2], [1], 'nobody'))).toBe('HotKeyNotRegisteredInSubNet');
     // The SDK's own refusal: the extrinsic carries u16 weights.
@@ -52,6 +56,7 @@ describe('setWeights', () => {
     expect(refusal(set('sn1-m0', [6]))).toBe('NeuronNoValidatorPermit');
     expect(refusal(set('sn1-m0', [5, 6]))).toBe('NeuronNoValidatorPermit');
     expect(refusal(set('sn1-m0', [5]))).toBe('accepted'); // uid 5's one weight on itself
+    expect(refusal(set('sn1-m0', [5, 5]))).toBe('NeuronNoValidatorPermit'); // the permit (check 10) before duplicates
     const ownerless = {
       ...s,
       subnets: s.subnets.map((x) => ({
@@ -87,8 +92,10 @@ describe('setWeights', () => {
     const committed = setWeights(cr, at(2500n), { hotkey: 'sn1-v1', netuid: 1, uids: [5, 6], weights: [1, 1] });
     const sub = committed.subnets[0]!;
     const threshold = (uid: number) => meetsStakeThreshold(committed, at(2500n), sub, uid);
-    expect(revealCommits(sub, false, threshold).neurons.weights[2]).toEqual(sub.neurons.weights[2]);
-    expect(revealCommits(sub, false, () => true).neurons.weights[2]!.cols).toEqual(Uint16Array.of(5, 6));
+    expect(revealCommits(sub, { block: 500, lookahead: true, stakeOk: threshold }).neurons.weights[2]).toEqual(
+      sub.neurons.weights[2],
+    );
+    expect(revealCommits(sub, { block: 500, lookahead: true }).neurons.weights[2]!.cols).toEqual(Uint16Array.of(5, 6));
   });
 
   it('keeps WeightsSetRateLimit (100 blocks) from LastUpdate; under commit-reveal it limits commits', () => {

@@ -21,6 +21,7 @@ export type TxErrorCode =
   | 'CannotAffordLockCost'
   | 'FirstEmissionBlockNumberAlreadySet'
   | 'WeightVecNotEqualSize'
+  | 'UidsLengthExceedUidsInSubNet'
   | 'HotKeyNotRegisteredInSubNet'
   | 'DuplicateUids'
   | 'UidVecContainInvalidOne'

@@ -66,13 +66,20 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   const emitted = emitInto(work, state, params, minted.mintedRao);
   state = withRecycled(state, emitted.recycledRao);
 
-  // reveal_crv3_commits (before the coinbase on chain; nothing between reads weights or commits): every subnet whose
-  // epoch is due this block, run or deferred, reveals the commits of the epoch it looks ahead to.
+  // reveal_crv3_commits (coinbase/block_step.rs; before the coinbase on chain, and nothing between reads weights or
+  // commits): every block, every subnet but those whose due epoch the per-block cap defers (counted in netuid order
+  // as `drainPending` counts them); a subnet whose epoch runs this block looks ahead to it.
+  let due = 0;
   work.list.forEach((s, i) => {
-    if (s.weightCommits.length === 0 || !shouldRunEpoch(s, block, params.epochSchedule)) return;
-    const revealed = revealCommits(s, bootstrapping(state, params, s), (uid) =>
-      meetsStakeThreshold(state, params, s, uid),
-    );
+    const runs = shouldRunEpoch(s, block, params.epochSchedule);
+    if (runs && due++ >= params.maxEpochsPerBlock) return; // deferred: no reveal this block
+    if (s.weightCommits.length === 0) return;
+    const revealed = revealCommits(s, {
+      block,
+      lookahead: runs,
+      bootstrap: bootstrapping(state, params, s),
+      stakeOk: (uid) => meetsStakeThreshold(state, params, s, uid),
+    });
     if (revealed !== s) work.put(i, revealed);
   });
 

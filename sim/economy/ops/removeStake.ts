@@ -1,9 +1,18 @@
 import { MAX_SWAP_INPUT_RESERVE_MULTIPLIER, MIN_PRICE_U64F64, PoolError, swapAlphaForTao } from '../pool.ts';
 import { addStakeWithShares, removeStake as redeemShares, stakeOf } from '../sharePool.ts';
-import { type ChainParams, type ChainState, copyMap, findSubnet, type SubnetState } from '../state.ts';
+import {
+  type ChainParams,
+  type ChainState,
+  copyChain,
+  copyMap,
+  copySubnet,
+  findSubnet,
+  type SubnetState,
+} from '../state.ts';
 import { TxError } from '../txError.ts';
 import { unstakeAlpha } from '../unstakeAlpha.ts';
 import { ensureSubtokenEnabled, MIN_STAKE_RAO } from './addStake.ts';
+import { totalStakeForHotkey } from './setChildren.ts';
 import { withSubnet } from './subnetUpdate.ts';
 
 /** The alpha a coldkey holds on a hotkey in a subnet (0 when none). */
@@ -111,8 +120,28 @@ export function removeStake(
       throw new TxError('AmountTooLow', `partial unstake pays ${taoOutRao} rao < minimum ${MIN_STAKE_RAO}`);
     }
   });
-  return withSubnet(state, sale.subnet, [
+  const sold = withSubnet(state, sale.subnet, [
     [tx.coldkey, sale.taoOutRao],
     [params.authorColdkey, sale.authorTaoRao],
   ]);
+  return dropPendingChildrenBelowThreshold(sold, params, tx.hotkey);
+}
+
+/**
+ * remove_stake.rs:84-89: after an unstake, a hotkey whose total stake (`totalStakeForHotkey`) is below
+ * `StakeThreshold` loses its pending children on every subnet (with the default threshold 0, never).
+ */
+function dropPendingChildrenBelowThreshold(state: ChainState, params: ChainParams, hotkey: string): ChainState {
+  if (params.stakeThresholdRao === 0n || !state.subnets.some((s) => s.childkeys.pending.has(hotkey))) return state;
+  if (totalStakeForHotkey(state, hotkey) >= params.stakeThresholdRao) return state;
+  const next = copyChain(state);
+  next.subnets = state.subnets.map((s) => {
+    if (!s.childkeys.pending.has(hotkey)) return s;
+    const pending = new Map(s.childkeys.pending);
+    pending.delete(hotkey);
+    const out = copySubnet(s);
+    out.childkeys = { ...s.childkeys, pending };
+    return out;
+  });
+  return next;
 }

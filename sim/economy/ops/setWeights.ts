@@ -8,39 +8,63 @@ import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
 /** Scratch for the distinct-uids check (cleared after each use). */
 let seen = new Uint8Array(256);
 
-/** Columns already checked, by uids array (agents pass the same array for the same miners) and subnet size. */
-const checked = new WeakMap<readonly number[], { readonly n: number; readonly cols: Uint16Array }>();
+/** Columns already made, by uids array (agents pass the same array for the same miners). */
+const columnsOf = new WeakMap<readonly number[], Uint16Array>();
 
 /**
- * The uids as a weights row's columns, checked distinct (else `DuplicateUids`) and below `n` (else
- * `UidVecContainInvalidOne`: `internal_set_weights` checks 11 and 12). The answer depends only
- * on the array's contents and `n`, and callers never change an array they passed (`readonly`), so it is remembered
- * per array: a subnet's validators score the same miners' uids, one array for all of them. Rows are never written
- * after they are made, so they may share the columns.
+ * The uids as a weights row's columns, or null when one is not a u16 (the SDK cannot encode it). Remembered per
+ * array: callers never change an array they passed (`readonly`), and a subnet's validators score the same miners'
+ * uids, one array for all of them. Rows are never written after they are made, so they may share the columns.
  */
-function checkedColumns(uids: readonly number[], n: number): Uint16Array {
-  const known = checked.get(uids);
-  if (known && known.n === n) return known.cols;
-  if (seen.length < n) seen = new Uint8Array(2 * n);
+function u16Columns(uids: readonly number[]): Uint16Array | null {
+  const known = columnsOf.get(uids);
+  if (known) return known;
   // Indexed loops throughout: `for…of` over an array is several times slower here in V8.
   const m = uids.length;
   const cols = allocU16(m); // a copying loop: Uint16Array.from(array) is ~10× slower in V8
-  let invalid = false;
-  let duplicate = false;
-  for (let k = 0; k < m && !invalid && !duplicate; k++) {
+  for (let k = 0; k < m; k++) {
     const u = uids[k]!;
-    invalid = !(Number.isInteger(u) && u >= 0 && u < n);
-    duplicate = !invalid && seen[u] === 1;
-    if (!invalid && !duplicate) {
-      seen[u] = 1;
-      cols[k] = u;
-    }
+    if (!(Number.isInteger(u) && u >= 0 && u <= 65535)) return null;
+    cols[k] = u;
   }
-  for (let k = 0; k < m; k++) seen[cols[k]!] = 0; // leave it clean (unwritten entries are 0, also in range)
-  if (duplicate) throw new TxError('DuplicateUids', 'weights need distinct uids, one weight each');
-  if (invalid) throw new TxError('UidVecContainInvalidOne', `weights name a uid that is not registered (n = ${n})`);
-  checked.set(uids, { n, cols });
+  columnsOf.set(uids, cols);
   return cols;
+}
+
+/** A columns array's largest uid + 1 (0 when empty) and whether its uids are distinct. */
+interface ColumnsShape {
+  readonly bound: number;
+  readonly distinct: boolean;
+}
+
+/** Per columns array, its shape: arrays are never written, and a subnet's rows and commits share a few. */
+const shapeOf = new WeakMap<Uint16Array, ColumnsShape>();
+
+function columnsShape(cols: Uint16Array): ColumnsShape {
+  let shape = shapeOf.get(cols);
+  if (shape === undefined) {
+    let bound = 0;
+    for (let k = 0; k < cols.length; k++) if (cols[k]! >= bound) bound = cols[k]! + 1;
+    if (seen.length < bound) seen = new Uint8Array(2 * bound);
+    let distinct = true;
+    for (let k = 0; k < cols.length && distinct; k++) {
+      distinct = seen[cols[k]!] === 0;
+      seen[cols[k]!] = 1;
+    }
+    for (let k = 0; k < cols.length; k++) seen[cols[k]!] = 0; // leave it clean
+    shape = { bound, distinct };
+    shapeOf.set(cols, shape);
+  }
+  return shape;
+}
+
+/**
+ * `internal_set_weights`' checks 11 and 12 on a row's columns (the chain's order): distinct uids (`DuplicateUids`),
+ * every uid registered (`UidVecContainInvalidOne`); null when both hold.
+ */
+function columnsProblem(cols: Uint16Array, n: number): 'DuplicateUids' | 'UidVecContainInvalidOne' | null {
+  const shape = columnsShape(cols);
+  return !shape.distinct ? 'DuplicateUids' : shape.bound > n ? 'UidVecContainInvalidOne' : null;
 }
 
 /**
@@ -70,44 +94,24 @@ export interface SetWeightsTx {
 }
 
 /**
- * `set_weights`' checks and row (subnets/weights.rs), in the chain's order: one weight per uid
- * (`WeightVecNotEqualSize`), the hotkey registered on the subnet (`HotKeyNotRegisteredInSubNet`), without
- * commit-reveal its stake weight at least `StakeThreshold` (`meetsStakeThreshold`), the rate limit
- * (`WeightsSetRateLimit` from LastUpdate: `SettingWeightsTooFast`, or under commit-reveal `CommittingWeightsTooFast`),
- * under commit-reveal at most 10 unrevealed commits of the hotkey for the coming reveal (`TooManyUnrevealedCommits`),
- * without it a validator permit (`checkPermit`; under commit-reveal it is checked at the reveal: the chain sees only
- * a ciphertext), distinct uids of registered neurons (`checkedColumns`), weights finite and not negative — the SDK's
- * own refusal (`InvalidWeights`): the extrinsic takes u16 — and the weights max-upscaled to u16 the way the SDK and
- * the chain do (`vec_u16_max_upscale_to_u16`). Changes nothing: `setWeights` and the runner's block batch store it.
+ * `set_weights`' checks and row, in the chain's order. First what the SDK refuses before anything is sent: uids and
+ * weights of unequal length (`WeightVecNotEqualSize`, the chain's name), a uid that is not a u16 or a weight that
+ * is negative or not finite (`InvalidWeights`: the extrinsic carries u16). Then, without commit-reveal,
+ * `internal_set_weights` (subnets/weights.rs): more uids than the subnet has (`UidsLengthExceedUidsInSubNet`), the
+ * hotkey registered (`HotKeyNotRegisteredInSubNet`), its stake weight at least `StakeThreshold`
+ * (`NotEnoughStakeToSetWeights`), the rate limit (`SettingWeightsTooFast`), a validator permit (`hasPermit`:
+ * `NeuronNoValidatorPermit`), distinct (`DuplicateUids`) and registered uids (`UidVecContainInvalidOne`). Under
+ * commit-reveal the chain sees a ciphertext: `commit_timelocked_weights` checks the hotkey registered, its rate limit
+ * (`CommittingWeightsTooFast`) and at most 10 unrevealed commits for the coming reveal (`TooManyUnrevealedCommits`),
+ * and the rest waits for the reveal (`revealCommits`). The row is max-upscaled to u16 the way the SDK and the chain do
+ * (`vec_u16_max_upscale_to_u16`). Changes nothing: `setWeights` and the runner's block batch store it.
  */
 export function weightsRow(state: ChainState, params: ChainParams, subnet: SubnetState, tx: SetWeightsTx): WeightsRow {
   const { uids, weights } = tx;
-  if (uids.length !== weights.length)
-    throw new TxError('WeightVecNotEqualSize', `${uids.length} uids but ${weights.length} weights`);
-  const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
-  if (uid < 0)
-    throw new TxError('HotKeyNotRegisteredInSubNet', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
-  if (!subnet.params.commitRevealEnabled && !meetsStakeThreshold(state, params, subnet, uid))
-    throw new TxError('NotEnoughStakeToSetWeights', `uid ${uid}'s stake weight is below the stake threshold`);
-  const reveal = subnet.params.commitRevealEnabled;
-  const last = subnet.neurons.lastUpdate[uid]!;
-  if (last !== 0 && state.block - last < subnet.params.weightsSetRateLimit) {
-    throw new TxError(
-      reveal ? 'CommittingWeightsTooFast' : 'SettingWeightsTooFast',
-      `uid ${uid} last set at block ${last}; the limit is ${subnet.params.weightsSetRateLimit} blocks`,
-    );
-  }
-  if (reveal) {
-    const key = commitEpoch(subnet, params, state.block);
-    let mine = 0;
-    for (const c of subnet.weightCommits) if (c.epoch === key && c.hotkey === tx.hotkey) mine++;
-    if (mine >= 10) throw new TxError('TooManyUnrevealedCommits', `${tx.hotkey} has 10 commits for epoch ${key}`);
-  }
-  const n = subnet.neurons.hotkeys.length;
-  const cols = checkedColumns(uids, n);
-  if (!reveal && !hasPermit(subnet, uid, cols) && !bootstrapping(state, params, subnet))
-    throw new TxError('NeuronNoValidatorPermit', `uid ${uid} on subnet ${subnet.netuid} has no validator permit`);
   const m = uids.length;
+  if (m !== weights.length) throw new TxError('WeightVecNotEqualSize', `${m} uids but ${weights.length} weights`);
+  const cols = u16Columns(uids);
+  if (cols === null) throw new TxError('InvalidWeights', 'uids are u16 integers');
   let max = 0;
   for (let k = 0; k < m; k++) {
     const w = weights[k]!;
@@ -115,9 +119,41 @@ export function weightsRow(state: ChainState, params: ChainParams, subnet: Subne
       throw new TxError('InvalidWeights', `weight ${w} for uid ${uids[k]}: weights are finite and not negative`);
     if (w > max) max = w;
   }
+  const reveal = subnet.params.commitRevealEnabled;
+  const n = subnet.neurons.hotkeys.length;
+  if (!reveal && m > n) throw new TxError('UidsLengthExceedUidsInSubNet', `${m} uids on a subnet of ${n}`);
+  const uid = uidOf(subnet.neurons.hotkeys, tx.hotkey);
+  if (uid < 0)
+    throw new TxError('HotKeyNotRegisteredInSubNet', `${tx.hotkey} is not registered on subnet ${tx.netuid}`);
+  if (!reveal && !meetsStakeThreshold(state, params, subnet, uid))
+    throw new TxError('NotEnoughStakeToSetWeights', `uid ${uid}'s stake weight is below the stake threshold`);
+  if (!rateLimitPassed(subnet, uid, state.block)) {
+    throw new TxError(
+      reveal ? 'CommittingWeightsTooFast' : 'SettingWeightsTooFast',
+      `uid ${uid} last set at block ${subnet.neurons.lastUpdate[uid]}; the limit is ${subnet.params.weightsSetRateLimit} blocks`,
+    );
+  }
+  if (reveal) {
+    const key = commitEpoch(subnet, params, state.block);
+    let mine = 0;
+    for (const c of subnet.weightCommits) if (c.epoch === key && c.hotkey === tx.hotkey) mine++;
+    if (mine >= 10) throw new TxError('TooManyUnrevealedCommits', `${tx.hotkey} has 10 commits for epoch ${key}`);
+  } else {
+    if (!hasPermit(subnet, uid, cols) && !bootstrapping(state, params, subnet))
+      throw new TxError('NeuronNoValidatorPermit', `uid ${uid} on subnet ${subnet.netuid} has no validator permit`);
+    const problem = columnsProblem(cols, n);
+    if (problem === 'DuplicateUids') throw new TxError(problem, 'weights need distinct uids, one weight each');
+    if (problem) throw new TxError(problem, `weights name a uid that is not registered (n = ${n})`);
+  }
   const vals = allocU16(m);
   if (max > 0) for (let k = 0; k < m; k++) vals[k] = roundHalfUp((weights[k]! * 65535) / max);
   return { uid, cols, vals };
+}
+
+/** `check_rate_limit`: LastUpdate 0 (never set) or at least `WeightsSetRateLimit` blocks ago. */
+function rateLimitPassed(subnet: SubnetState, uid: number, block: number): boolean {
+  const last = subnet.neurons.lastUpdate[uid]!;
+  return last === 0 || block - last >= subnet.params.weightsSetRateLimit;
 }
 
 /**
@@ -137,11 +173,18 @@ export function hasPermit(subnet: SubnetState, uid: number, cols: Uint16Array, b
 
 /**
  * The epoch a commit at `block` is keyed by (`current_epoch_with_lookahead`): the subnet's epoch counter, plus one
- * when its epoch is due at `block` — a transaction of a block whose epoch was deferred (`MaxEpochsPerBlock`) belongs
- * to the coming epoch.
+ * when its epoch is due at `block` and has not run — a transaction of a block whose epoch was deferred
+ * (`MaxEpochsPerBlock`) belongs to the coming epoch.
  */
 const commitEpoch = (subnet: SubnetState, params: ChainParams, block: number): number =>
-  subnet.epochIndex + (shouldRunEpoch(subnet, block, params.epochSchedule) ? 1 : 0);
+  subnet.epochIndex + (epochAhead(subnet, params, block) ? 1 : 0);
+
+/**
+ * `should_run_epoch` as a transaction of `block` sees it, after the block's own step: an epoch that ran at `block` is
+ * behind (the scheduler's LastEpochBlock says so; the [legacy] modulo rule alone would still call the block due).
+ */
+const epochAhead = (subnet: SubnetState, params: ChainParams, block: number): boolean =>
+  subnet.lastEpochBlock !== block && shouldRunEpoch(subnet, block, params.epochSchedule);
 
 /** The commit `commit_timelocked_weights` records for a checked row at `block` (keyed by `commitEpoch`). */
 export const weightCommit = (
@@ -181,20 +224,6 @@ export function setWeights(state: ChainState, params: ChainParams, tx: SetWeight
   return withSubnet(state, next);
 }
 
-/** Per columns array, its largest uid + 1 (0 when empty): arrays are never written, and a subnet's commits share one. */
-const colBound = new WeakMap<Uint16Array, number>();
-
-/** Whether every uid of a row is below `n` (the row's bound found once per columns array, not per commit). */
-function allBelow(cols: Uint16Array, n: number): boolean {
-  let bound = colBound.get(cols);
-  if (bound === undefined) {
-    bound = 0;
-    for (let k = 0; k < cols.length; k++) if (cols[k]! >= bound) bound = cols[k]! + 1;
-    colBound.set(cols, bound);
-  }
-  return bound <= n;
-}
-
 /**
  * The committer's uid now (−1 if no longer registered): the uid it committed from when that still holds its hotkey
  * (one read; hotkeys are unique on a subnet), else a look-up.
@@ -203,38 +232,58 @@ export function commitUid(hotkeys: readonly string[], c: WeightCommit): number {
   return hotkeys[c.uid] === c.hotkey ? c.uid : uidOf(hotkeys, c.hotkey);
 }
 
+/** What the reveal needs besides the subnet: the block, whether its epoch runs this block, the chain's checks. */
+export interface RevealContext {
+  readonly block: number;
+  /** The subnet's epoch is due this block and not deferred: the counter looks ahead (`current_epoch_with_lookahead`). */
+  readonly lookahead: boolean;
+  /** The opt-in fair-launch rule holds (`hasPermit`). */
+  readonly bootstrap?: boolean;
+  /** Whether a uid's stake weight meets `StakeThreshold` now (`meetsStakeThreshold`). */
+  readonly stakeOk?: (uid: number) => boolean;
+}
+
 /**
- * `reveal_crv3_commits_for_subnet` (coinbase/reveal_commits.rs), on a block where the subnet's epoch is due (before
- * it runs, or when it is deferred): the epoch counter looks ahead to the coming epoch, so the commits keyed
- * `epochIndex + 1 − revealPeriodEpochs` are revealed — with the default period of one, those of the tempo that just
- * ended, used by the epoch about to run. In commit order, each is stored as `set_weights` under commit-reveal would
- * store it (LastUpdate untouched: the commit set it); one the chain would refuse is skipped (its hotkey no longer
- * registered, a uid no longer below the subnet size, no validator permit now, a stake weight below the threshold).
- * Older commits are dropped unrevealed, newer ones wait. (The drand pulse is taken to be on chain by then, as in the
- * chain's tests.) `bootstrap`: see `hasPermit`; `stakeOk`: whether a uid meets the stake threshold now
- * (`meetsStakeThreshold`).
+ * `reveal_crv3_commits_for_subnet` (coinbase/reveal_commits.rs), run every block for every subnet whose epoch is not
+ * deferred this block (coinbase/block_step.rs `reveal_crv3_commits`): the commits keyed `epochIndex − reveal_period`
+ * — plus one when the epoch runs this block, the look-ahead — are revealed. With the default period of one, those of
+ * the tempo that just ended are revealed on the block of the next epoch, before it runs, and used by it; on other
+ * blocks there is normally nothing to reveal. In commit order each goes through `set_weights` as the chain's reveal
+ * does (`do_set_mechanism_weights`) and is skipped if it would be refused: its hotkey no longer registered, more uids
+ * than the subnet has, a stake weight below the threshold, no validator permit now, repeated or unregistered uids;
+ * and if commit-reveal was turned off meanwhile, the rate limit, LastUpdate then set to this block (with it on, the
+ * commit set LastUpdate). Older commits are dropped unrevealed, newer ones wait. (The drand pulse is taken to be on
+ * chain by then, as in the chain's tests.)
  */
-export function revealCommits(
-  subnet: SubnetState,
-  bootstrap = false,
-  stakeOk: (uid: number) => boolean = () => true,
-): SubnetState {
-  if (subnet.weightCommits.length === 0) return subnet;
-  const due = subnet.epochIndex + 1 - subnet.params.revealPeriodEpochs;
+export function revealCommits(subnet: SubnetState, ctx: RevealContext): SubnetState {
+  const commits = subnet.weightCommits;
+  const due = subnet.epochIndex + (ctx.lookahead ? 1 : 0) - subnet.params.revealPeriodEpochs;
+  let any = false;
+  for (let k = 0; k < commits.length && !any; k++) any = commits[k]!.epoch <= due;
+  if (!any) return subnet; // nothing due or expired: the usual block
   const t = subnet.neurons;
+  const n = t.hotkeys.length;
+  const direct = !subnet.params.commitRevealEnabled;
   let weights: SubnetState['neurons']['weights'][number][] | null = null;
-  for (const c of subnet.weightCommits) {
+  let lastUpdate: number[] | null = null;
+  for (const c of commits) {
     if (c.epoch !== due) continue;
     const uid = commitUid(t.hotkeys, c);
-    if (uid < 0 || !allBelow(c.cols, t.hotkeys.length) || !hasPermit(subnet, uid, c.cols, bootstrap) || !stakeOk(uid))
-      continue;
+    if (uid < 0 || c.cols.length > n || (ctx.stakeOk && !ctx.stakeOk(uid))) continue;
+    if (direct) {
+      const last = (lastUpdate ?? t.lastUpdate)[uid]!;
+      if (last !== 0 && ctx.block - last < subnet.params.weightsSetRateLimit) continue;
+    }
+    if (!hasPermit(subnet, uid, c.cols, ctx.bootstrap) || columnsProblem(c.cols, n) !== null) continue;
     weights ??= t.weights.slice(); // copied once for all the commits revealed now
     weights[uid] = { cols: c.cols, vals: c.vals };
+    if (direct) {
+      lastUpdate ??= t.lastUpdate.slice();
+      lastUpdate[uid] = ctx.block;
+    }
   }
-  const weightCommits = subnet.weightCommits.filter((c) => c.epoch > due);
-  if (weights === null && weightCommits.length === subnet.weightCommits.length) return subnet;
   const next = copySubnet(subnet);
-  next.weightCommits = weightCommits;
-  if (weights) next.neurons = { ...t, weights };
+  next.weightCommits = commits.filter((c) => c.epoch > due);
+  if (weights) next.neurons = { ...t, weights, ...(lastUpdate && { lastUpdate }) };
   return next;
 }
