@@ -35,6 +35,13 @@ export type Action =
       readonly netuid: number;
       readonly params: Partial<SubnetParams>;
     }
+  | { readonly kind: 'rootRegister'; readonly coldkey: string; readonly hotkey: string }
+  | {
+      readonly kind: 'setAutoParentDelegation';
+      readonly coldkey: string;
+      readonly hotkey: string;
+      readonly enabled: boolean;
+    }
   | ({ readonly kind: 'setChildren' } & SetChildrenTx)
   | ({ readonly kind: 'setChildkeyTake' } & SetChildkeyTakeTx);
 

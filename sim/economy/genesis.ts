@@ -1,13 +1,16 @@
 import type { SparseRowU16 } from '../consensus/types.ts';
 import { persistChildren } from './childkeys.ts';
+import { MAX_ROOT_VALIDATORS } from './ops/rootRegister.ts';
 import { addStakeWithShares, EMPTY_STAKE } from './sharePool.ts';
 import {
   type ChainParams,
   type ChainState,
   type ChildkeyState,
   EMPTY_CHILDKEYS,
+  EMPTY_ROOT,
   type HotkeyInfo,
   type HotkeyStake,
+  type RootRegistrations,
   type SubnetParams,
   type SubnetState,
 } from './state.ts';
@@ -122,6 +125,13 @@ export interface GenesisSpec {
   readonly rootStakes?: readonly { readonly hotkey: string; readonly coldkey: string; readonly taoRao: bigint }[];
   readonly subnets: readonly SubnetSpec[];
   /**
+   * The hotkeys registered on root (`Keys[ROOT]`) in uid order, at most 64, each a hotkey known from the subnets or
+   * the root stakes. Default: the root stakers (see `genesisRootValidators`).
+   */
+  readonly rootValidators?: readonly string[];
+  /** Root validators that have opted out of auto parent delegation (`AutoParentDelegationEnabled = false`). */
+  readonly autoParentDelegationDisabled?: readonly string[];
+  /**
    * Total issuance to start from. Whatever the balances, root stake and pools do not hold is put in the balance of
    * the coldkey `unallocated`, so that every rao of issuance is somewhere. Default: exactly what they hold.
    */
@@ -221,6 +231,51 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
   };
 }
 
+/**
+ * Who is registered on root at genesis, by default: every hotkey with root stake, in the order the root stakes list
+ * them, up to `MaxAllowedUids[ROOT]` (64). With more, the 64 with the most root stake (the earlier listed on ties)
+ * keep the seats, still in list order: the chain registers on root one hotkey at a time (`do_root_register`, free
+ * while root has room) and, once root is full, lets a hotkey in only in place of the root validator with the least
+ * root stake and only with more (`StakeTooLowForRoot`) — so a staker left out can always take the seat of one with
+ * less, and the 64 largest is where that ends. The chain has no root registrations at its own genesis
+ * (macros/genesis.rs:51 `SubnetworkN[ROOT] = 0`); this stands for a chain whose root stakers have all registered.
+ */
+export function genesisRootValidators(rootStakes: ReadonlyMap<string, HotkeyStake>): string[] {
+  const listed = [...rootStakes.keys()];
+  if (listed.length <= MAX_ROOT_VALIDATORS) return listed;
+  const stake = (h: string): bigint => rootStakes.get(h)!.valueRao;
+  const rank = listed
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => (stake(a.h) > stake(b.h) ? -1 : stake(a.h) < stake(b.h) ? 1 : a.i - b.i));
+  const kept = new Set(rank.slice(0, MAX_ROOT_VALIDATORS).map((x) => x.h));
+  return listed.filter((h) => kept.has(h));
+}
+
+function genesisRoot(
+  spec: GenesisSpec,
+  block: number,
+  rootStakes: ReadonlyMap<string, HotkeyStake>,
+  hotkeys: ReadonlyMap<string, HotkeyInfo>,
+): RootRegistrations {
+  const validators = spec.rootValidators ? [...spec.rootValidators] : genesisRootValidators(rootStakes);
+  if (validators.length > MAX_ROOT_VALIDATORS)
+    throw new RangeError(`genesis: ${validators.length} root validators > ${MAX_ROOT_VALIDATORS}`);
+  if (new Set(validators).size !== validators.length) throw new RangeError('genesis: a root validator listed twice');
+  for (const h of validators)
+    if (!hotkeys.has(h)) throw new RangeError(`genesis: root validator ${h} is no known hotkey`);
+  const optedOut = spec.autoParentDelegationDisabled ?? [];
+  for (const h of optedOut)
+    if (!validators.includes(h))
+      throw new RangeError(`genesis: ${h} opts out of auto parent delegation but is not on root`);
+  if (validators.length === 0 && optedOut.length === 0) return EMPTY_ROOT;
+  return {
+    ...EMPTY_ROOT,
+    hotkeys: validators,
+    registeredAt: validators.map(() => block),
+    autoParentDelegation: new Map(optedOut.map((h) => [h, false])),
+  };
+}
+
 /** A consistent chain state to start a run from: every rao of issuance is held somewhere. */
 export function genesisState(spec: GenesisSpec): ChainState {
   const block = spec.block ?? 0;
@@ -239,6 +294,7 @@ export function genesisState(spec: GenesisSpec): ChainState {
     if (!hotkeys.has(r.hotkey)) hotkeys.set(r.hotkey, { owner: r.coldkey, takeU16: 11_796 });
     rootTaoRao += r.taoRao;
   }
+  const root = genesisRoot(spec, block, rootStakes, hotkeys);
   const balances = new Map(spec.balances ?? []);
   const held =
     [...balances.values()].reduce((a, b) => a + b, 0n) + rootTaoRao + subnets.reduce((a, s) => a + s.pool.taoRao, 0n);
@@ -254,6 +310,7 @@ export function genesisState(spec: GenesisSpec): ChainState {
     hotkeys: new Map([...hotkeys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     rootStakes,
     rootTaoRao,
+    root,
     subnets,
     lastLockRao: 0n,
     lastLockBlock: 0,

@@ -187,6 +187,33 @@ export interface HotkeyInfo {
   readonly lastTakeChangeBlock?: number;
 }
 
+/**
+ * The root network's registrations (netuid 0; coinbase/root.rs:80-191 `do_root_register`): `Keys[ROOT]` (the
+ * registered hotkeys, index = uid, at most `MAX_ROOT_VALIDATORS`), `BlockAtRegistration[ROOT]`, and the opt-outs of
+ * auto parent delegation (`AutoParentDelegationEnabled`, lib.rs:2699-2707, default true: an entry only once a hotkey
+ * has called `set_auto_parent_delegation_enabled`). Root's registration counters (`RegistrationsThisBlock[ROOT]`,
+ * `RegistrationsThisInterval[ROOT]`) are kept as the block of the last root registration, the registrations in that
+ * block, and the registrations counted since the last reset of the interval counter (see ops/rootRegister.ts).
+ */
+export interface RootRegistrations {
+  readonly hotkeys: readonly string[];
+  readonly registeredAt: readonly number[];
+  readonly autoParentDelegation: ReadonlyMap<string, boolean>;
+  readonly lastRegistrationBlock: number;
+  readonly registrationsInLastBlock: number;
+  readonly registrationsThisInterval: number;
+}
+
+/** Nobody registered on root. */
+export const EMPTY_ROOT: RootRegistrations = Object.freeze({
+  hotkeys: [],
+  registeredAt: [],
+  autoParentDelegation: new Map(),
+  lastRegistrationBlock: 0,
+  registrationsInLastBlock: 0,
+  registrationsThisInterval: 0,
+});
+
 export interface ChainState {
   readonly block: number;
   /** `TotalIssuance`: minted minus recycled. */
@@ -201,6 +228,8 @@ export interface ChainState {
   /** Root (netuid 0): TAO staked per hotkey; `SubnetTAO[0]` is the sum of their values. */
   readonly rootStakes: ReadonlyMap<string, HotkeyStake>;
   readonly rootTaoRao: bigint;
+  /** Root registrations: the root validators (`Keys[ROOT]`) and their opt-outs of auto parent delegation. */
+  readonly root: RootRegistrations;
   /** Dynamic subnets in netuid order (root excluded). */
   readonly subnets: readonly SubnetState[];
   /** `NetworkLastLockCost` and `NetworkLastLockBlock`: the last subnet registration (0 = none yet). */
@@ -332,6 +361,7 @@ export function copyChain(s: ChainState): Mutable<ChainState> {
     hotkeys: s.hotkeys,
     rootStakes: s.rootStakes,
     rootTaoRao: s.rootTaoRao,
+    root: s.root,
     subnets: s.subnets,
     lastLockRao: s.lastLockRao,
     lastLockBlock: s.lastLockBlock,

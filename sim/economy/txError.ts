@@ -68,7 +68,10 @@ export type TxErrorCode =
   | 'ChildParentInconsistency'
   | 'NotEnoughStakeToSetChildkeys'
   | 'InvalidChildkeyTake'
-  | 'TxChildkeyTakeRateLimitExceeded';
+  | 'TxChildkeyTakeRateLimitExceeded'
+  /** root_register (coinbase/root.rs:80-191). */
+  | 'TooManyRegistrationsThisInterval'
+  | 'StakeTooLowForRoot';
 
 /** A refused transaction. Operations throw it before changing anything (they return new states otherwise). */
 export class TxError extends Error {

@@ -4,6 +4,7 @@ import { moveStake } from '../economy/ops/moveStake.ts';
 import { registerNeuron } from '../economy/ops/registerNeuron.ts';
 import { registerSubnet, startCall } from '../economy/ops/registerSubnet.ts';
 import { removeStake } from '../economy/ops/removeStake.ts';
+import { rootRegister, setAutoParentDelegation } from '../economy/ops/rootRegister.ts';
 import { setChildkeyTake, setChildren } from '../economy/ops/setChildren.ts';
 import { setHyperparameters } from '../economy/ops/setHyperparameters.ts';
 import { type SetWeightsTx, setWeights, weightCommit, weightsRow } from '../economy/ops/setWeights.ts';
@@ -39,6 +40,10 @@ export function applyAction(state: ChainState, params: ChainParams, action: Acti
       return startCall(state, action);
     case 'setHyperparameters':
       return setHyperparameters(state, action);
+    case 'rootRegister':
+      return rootRegister(state, action);
+    case 'setAutoParentDelegation':
+      return setAutoParentDelegation(state, action);
     case 'setChildren':
       return setChildren(state, params, action);
     case 'setChildkeyTake':

@@ -1,10 +1,13 @@
 import { blockEmissionForIssuance, calendarBlockEmission } from '../blockEmission.ts';
+import { U64_MAX } from '../childkeys.ts';
 import { dissolveSubnet } from '../dissolveSubnet.ts';
 import { type SubnetSpec, subnetAt } from '../genesis.ts';
 import { spotPriceU64F64 } from '../pool.ts';
 import type { ChainParams, ChainState, SubnetState } from '../state.ts';
 import { copyMap, findSubnet } from '../state.ts';
 import { TxError } from '../txError.ts';
+import { autoParentDelegationEnabled } from './rootRegister.ts';
+import { setChildren } from './setChildren.ts';
 
 const RAO_PER_TAO = 1_000_000_000n;
 
@@ -79,9 +82,10 @@ function medianPriceU64F64(subnets: readonly SubnetState[]): bigint {
  * Emissions start after `startCall` (firstEmissionBlock null until then) and, as on chain, only once root enables
  * them: the chain ends the call with `SubnetEmissionEnabled = false` (subnet.rs:287; only root's
  * `sudo_set_subnet_emission_enabled` turns it on), so the new subnet gets no TAO share until a scenario event does —
- * or at once with the opt-in `params.newSubnetEmissionEnabled`. Refuses in the chain's order: another coldkey's
- * hotkey, within `NetworkRateLimit` blocks of the last registration, every subnet immune at the limit, the lock
- * cost above the balance.
+ * or at once with the opt-in `params.newSubnetEmissionEnabled`. Every root validator that has not opted out becomes
+ * a parent of the owner's hotkey on the new subnet (`setRootValidatorsForSubnet`). Refuses in the chain's order:
+ * another coldkey's hotkey, within `NetworkRateLimit` blocks of the last registration, every subnet immune at the
+ * limit, the lock cost above the balance.
  */
 export function registerSubnet(
   state: ChainState,
@@ -130,7 +134,7 @@ export function registerSubnet(
   const balances = copyMap(s.balances).set(tx.coldkey, (s.balances.get(tx.coldkey) ?? 0n) - cost);
   const hotkeys =
     owner === undefined ? new Map([...s.hotkeys, [tx.hotkey, { owner: tx.coldkey, takeU16: 11_796 }]]) : s.hotkeys;
-  return {
+  const registered: ChainState = {
     ...s,
     balances,
     hotkeys,
@@ -138,6 +142,41 @@ export function registerSubnet(
     lastLockRao: cost,
     lastLockBlock: s.block,
   };
+  return setRootValidatorsForSubnet(registered, params, netuid);
+}
+
+/**
+ * `do_set_root_validators_for_subnet` (staking/set_children.rs:817-868), run by `do_register_network` once the subnet
+ * exists (subnets/subnet.rs:272-280): each root validator, in root uid order (`Keys[ROOT]`, iterated by its
+ * identity-hashed u16 uid), asks through its owner's coldkey (`get_owning_coldkey_for_hotkey`) for the subnet
+ * owner's hotkey as its only child at full proportion (u64::MAX) — the `set_children` call itself
+ * (`do_schedule_children`, here `setChildren`), so with all of its checks, the rate limit it records and its
+ * scheduling. Skipped: the owner's hotkey itself, and validators that opted out (`AutoParentDelegationEnabled`
+ * false). A refusal is logged on chain and the loop goes on; here it is dropped. On a new subnet the only check that
+ * can refuse is `StakeThreshold` (the validator's total stake below it: `NotEnoughStakeToSetChildkeys`): the subnet is
+ * fresh, so no rate limit or relation stands in the way, and one child is within the 5-children cap (the call
+ * replaces the validator's children on this subnet; the owner's hotkey may get any number of parents). A new subnet's
+ * `SubtokenEnabled` is false until start_call (storage default; `remove_network` clears it when a netuid is reused),
+ * so `schedule_or_apply_ck` (set_children.rs:556-563) links them at once — no cooldown — each appended to
+ * `ParentKeys(owner hotkey)` in root uid order.
+ */
+export function setRootValidatorsForSubnet(state: ChainState, params: ChainParams, netuid: number): ChainState {
+  const subnet = findSubnet(state.subnets, netuid);
+  if (!subnet) return state;
+  const ownerHotkey = subnet.ownerHotkey;
+  const children = [{ proportion: U64_MAX, hotkey: ownerHotkey }];
+  let out = state;
+  for (const validator of state.root.hotkeys) {
+    if (validator === ownerHotkey || !autoParentDelegationEnabled(state.root, validator)) continue;
+    // Owner::get: an unknown hotkey has the default account, which owns nothing (NonAssociatedColdKey).
+    const coldkey = out.hotkeys.get(validator)?.owner ?? '';
+    try {
+      out = setChildren(out, params, { coldkey, hotkey: validator, netuid, children });
+    } catch (e) {
+      if (!(e instanceof TxError)) throw e;
+    }
+  }
+  return out;
 }
 
 /** `start_call`: the owner starts the subnet's emissions from the next block. */
