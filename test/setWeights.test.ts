@@ -91,11 +91,11 @@ describe('setWeights', () => {
     };
     const committed = setWeights(cr, at(2500n), { hotkey: 'sn1-v1', netuid: 1, uids: [5, 6], weights: [1, 1] });
     const sub = committed.subnets[0]!;
-    const threshold = (uid: number) => meetsStakeThreshold(committed, at(2500n), sub, uid);
-    expect(revealCommits(sub, { block: 500, lookahead: true, stakeOk: threshold }).neurons.weights[2]).toEqual(
-      sub.neurons.weights[2],
-    );
-    expect(revealCommits(sub, { block: 500, lookahead: true }).neurons.weights[2]!.cols).toEqual(Uint16Array.of(5, 6));
+    expect(meetsStakeThreshold(committed, at(2500n), sub, 2)).toBe(false);
+    const reveal = (p: ChainParams) =>
+      revealCommits(sub, { block: 500, lookahead: true, chain: { state: committed, params: p } });
+    expect(reveal(at(2500n)).neurons.weights[2]).toEqual(sub.neurons.weights[2]);
+    expect(reveal(at(2000n)).neurons.weights[2]!.cols).toEqual(Uint16Array.of(5, 6));
   });
 
   it('keeps WeightsSetRateLimit (100 blocks) from LastUpdate; under commit-reveal it limits commits', () => {

@@ -29,7 +29,9 @@ export function epochParams(subnet: SubnetState, params: Pick<ChainParams, 'stak
 /** Per uid, the block of its earliest unrevealed commit (Infinity: none): the epoch's commit-reveal mask. */
 function commitBlocks(subnet: SubnetState): number[] {
   const out = new Array<number>(subnet.neurons.hotkeys.length).fill(Number.POSITIVE_INFINITY);
-  for (const c of subnet.weightCommits) {
+  const commits = subnet.weightCommits;
+  for (let k = 0; k < commits.length; k++) {
+    const c = commits[k]!;
     const uid = commitUid(subnet.neurons.hotkeys, c);
     if (uid >= 0 && c.block < out[uid]!) out[uid] = c.block;
   }

@@ -5,10 +5,10 @@ import { applyPendingChildren } from '../economy/childkeys.ts';
 import { distributeEmission } from '../economy/distributeEmission.ts';
 import { drainPending, shouldRunEpoch } from '../economy/drainPending.ts';
 import { emitInto, emitsThisBlock, type SubnetInjection, withRecycled } from '../economy/emitToSubnets.ts';
-import { bootstrapping, epochInput, meetsStakeThreshold } from '../economy/epochInput.ts';
+import { epochInput } from '../economy/epochInput.ts';
 import { nextMovingPrice } from '../economy/movingPrice.ts';
 import { claimAllRoot } from '../economy/ops/claimRoot.ts';
-import { revealCommits } from '../economy/ops/setWeights.ts';
+import { revealCommits, revealKey } from '../economy/ops/setWeights.ts';
 import { decayBurn } from '../economy/registrationPrice.ts';
 import { applySlashing } from '../economy/slashing.ts';
 import { type ChainParams, type ChainState, copyChain, copySubnet } from '../economy/state.ts';
@@ -73,14 +73,8 @@ export function blockStep(state0: ChainState, params: ChainParams): { state: Cha
   work.list.forEach((s, i) => {
     const runs = shouldRunEpoch(s, block, params.epochSchedule);
     if (runs && due++ >= params.maxEpochsPerBlock) return; // deferred: no reveal this block
-    if (s.weightCommits.length === 0) return;
-    const revealed = revealCommits(s, {
-      block,
-      lookahead: runs,
-      bootstrap: bootstrapping(state, params, s),
-      stakeOk: (uid) => meetsStakeThreshold(state, params, s, uid),
-    });
-    if (revealed !== s) work.put(i, revealed);
+    if (revealKey(s, runs) === null) return; // the usual block: nothing due (no object made for it)
+    work.put(i, revealCommits(s, { block, lookahead: runs, chain: { state, params } }));
   });
 
   const epochs: EpochRecord[] = [];

@@ -136,7 +136,10 @@ export function weightsRow(state: ChainState, params: ChainParams, subnet: Subne
   if (reveal) {
     const key = commitEpoch(subnet, params, state.block);
     let mine = 0;
-    for (const c of subnet.weightCommits) if (c.epoch === key && c.hotkey === tx.hotkey) mine++;
+    // Indexed, from the newest back: keys never decrease in commit order, so the key's commits are the last ones.
+    const commits = subnet.weightCommits;
+    for (let k = commits.length - 1; k >= 0 && commits[k]!.epoch >= key; k--)
+      if (commits[k]!.epoch === key && commits[k]!.hotkey === tx.hotkey) mine++;
     if (mine >= 10) throw new TxError('TooManyUnrevealedCommits', `${tx.hotkey} has 10 commits for epoch ${key}`);
   } else {
     if (!hasPermit(subnet, uid, cols) && !bootstrapping(state, params, subnet))
@@ -232,15 +235,24 @@ export function commitUid(hotkeys: readonly string[], c: WeightCommit): number {
   return hotkeys[c.uid] === c.hotkey ? c.uid : uidOf(hotkeys, c.hotkey);
 }
 
-/** What the reveal needs besides the subnet: the block, whether its epoch runs this block, the chain's checks. */
+/** What the reveal needs besides the subnet: the block, whether its epoch runs this block, the chain's state. */
 export interface RevealContext {
   readonly block: number;
   /** The subnet's epoch is due this block and not deferred: the counter looks ahead (`current_epoch_with_lookahead`). */
   readonly lookahead: boolean;
-  /** The opt-in fair-launch rule holds (`hasPermit`). */
-  readonly bootstrap?: boolean;
-  /** Whether a uid's stake weight meets `StakeThreshold` now (`meetsStakeThreshold`). */
-  readonly stakeOk?: (uid: number) => boolean;
+  /** The chain, for the stake threshold and the opt-in bootstrap; without it neither is checked. */
+  readonly chain?: { readonly state: ChainState; readonly params: ChainParams };
+}
+
+/**
+ * The key the reveal takes this block, and whether any commit is at or below it (due or expired): on most blocks
+ * none is, and the reveal has nothing to do. Keys never decrease in commit order (the counter only grows and the
+ * look-ahead holds until the epoch runs), so the oldest commit decides.
+ */
+export function revealKey(subnet: SubnetState, lookahead: boolean): number | null {
+  const commits = subnet.weightCommits;
+  const due = subnet.epochIndex + (lookahead ? 1 : 0) - subnet.params.revealPeriodEpochs;
+  return commits.length > 0 && commits[0]!.epoch <= due ? due : null;
 }
 
 /**
@@ -256,25 +268,27 @@ export interface RevealContext {
  * chain by then, as in the chain's tests.)
  */
 export function revealCommits(subnet: SubnetState, ctx: RevealContext): SubnetState {
+  const due = revealKey(subnet, ctx.lookahead);
+  if (due === null) return subnet; // nothing due or expired: the usual block
   const commits = subnet.weightCommits;
-  const due = subnet.epochIndex + (ctx.lookahead ? 1 : 0) - subnet.params.revealPeriodEpochs;
-  let any = false;
-  for (let k = 0; k < commits.length && !any; k++) any = commits[k]!.epoch <= due;
-  if (!any) return subnet; // nothing due or expired: the usual block
+  const chain = ctx.chain;
+  const bootstrap = chain !== undefined && bootstrapping(chain.state, chain.params, subnet);
   const t = subnet.neurons;
   const n = t.hotkeys.length;
   const direct = !subnet.params.commitRevealEnabled;
   let weights: SubnetState['neurons']['weights'][number][] | null = null;
   let lastUpdate: number[] | null = null;
-  for (const c of commits) {
+  for (let k = 0; k < commits.length; k++) {
+    const c = commits[k]!;
     if (c.epoch !== due) continue;
     const uid = commitUid(t.hotkeys, c);
-    if (uid < 0 || c.cols.length > n || (ctx.stakeOk && !ctx.stakeOk(uid))) continue;
+    if (uid < 0 || c.cols.length > n) continue;
+    if (chain && !meetsStakeThreshold(chain.state, chain.params, subnet, uid)) continue;
     if (direct) {
       const last = (lastUpdate ?? t.lastUpdate)[uid]!;
       if (last !== 0 && ctx.block - last < subnet.params.weightsSetRateLimit) continue;
     }
-    if (!hasPermit(subnet, uid, c.cols, ctx.bootstrap) || columnsProblem(c.cols, n) !== null) continue;
+    if (!hasPermit(subnet, uid, c.cols, bootstrap) || columnsProblem(c.cols, n) !== null) continue;
     weights ??= t.weights.slice(); // copied once for all the commits revealed now
     weights[uid] = { cols: c.cols, vals: c.vals };
     if (direct) {
