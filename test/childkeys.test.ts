@@ -3,7 +3,7 @@ import type { EpochResult } from '../sim/consensus/types.ts';
 import { auditBooks } from '../sim/economy/auditBooks.ts';
 import { applyPendingChildren, splitDividend } from '../sim/economy/childkeys.ts';
 import { distributeEmission } from '../sim/economy/distributeEmission.ts';
-import { epochInput, meetsStakeThreshold } from '../sim/economy/epochInput.ts';
+import { bootstrapping, epochInput, meetsStakeThreshold } from '../sim/economy/epochInput.ts';
 import { DEFAULT_CHAIN_PARAMS, type GenesisSpec, genesisState } from '../sim/economy/genesis.ts';
 import { addStake } from '../sim/economy/ops/addStake.ts';
 import { removeStake } from '../sim/economy/ops/removeStake.ts';
@@ -251,6 +251,24 @@ describe('set_children: scheduled, applied at the end of the first epoch block a
   });
 });
 
+describe('the opt-in bootstrap with child hotkeys', () => {
+  it('does not hold while a uid inherits stake, though nobody on the subnet holds any of its own', () => {
+    const bare = network({
+      firstEmissionBlock: null, // before start_call: children apply at once
+      neurons: [
+        { hotkey: 'oh', coldkey: 'oc' },
+        { hotkey: 'child', coldkey: 'cc' },
+        { hotkey: 'm0', coldkey: 'm0c' },
+      ],
+    });
+    const eq: ChainParams = { ...params, bootstrap: 'equalStake' };
+    expect(bootstrapping(bare, eq, bare.subnets[0]!)).toBe(true); // parent's root stake is not on this subnet
+    const linked = setChildren(at(bare, 10), params, tx(full('child')));
+    expect(epochInput(linked, eq, linked.subnets[0]!, 0n).stake[1]).toBeGreaterThan(0n); // child inherits root stake
+    expect(bootstrapping(linked, eq, linked.subnets[0]!)).toBe(false);
+  });
+});
+
 describe('set_childkey_take (do_set_childkey_take, set_children.rs:724-778)', () => {
   const s = at(network(), 10);
   const take = (takeU16: number, block: number, state = s, coldkey = 'cc') =>
@@ -262,6 +280,31 @@ describe('set_childkey_take (do_set_childkey_take, set_children.rs:724-778)', ()
     expect(txCode(() => setChildkeyTake(s, { coldkey: 'cc', hotkey: 'child', netuid: 7, takeU16: 1 }))).toBe(
       'SubnetNotExists',
     );
+  });
+
+  it('keeps to the subnet owner’s minimum (MinChildkeyTakePerSubnet), which also lifts a lower stored take', () => {
+    const strict = {
+      ...s,
+      subnets: [{ ...s.subnets[0]!, params: { ...s.subnets[0]!.params, minChildkeyTakeU16: 5000 } }],
+    };
+    expect(txCode(() => take(4999, 10, strict))).toBe('InvalidChildkeyTake');
+    expect(txCode(() => take(5000, 10, strict))).toBe('accepted');
+    // A child that never set a take (0) is paid as if its take were the minimum: the splits match a take of 5000.
+    let linked = setChildren(at(network({ firstEmissionBlock: null }), 10), params, tx(full('child')));
+    const withMin = { ...linked.subnets[0]!, params: { ...linked.subnets[0]!.params, minChildkeyTakeU16: 5000 } };
+    linked = setChildkeyTake(linked, { coldkey: 'cc', hotkey: 'child', netuid: 1, takeU16: 5000 });
+    const ctx = (subnet: typeof withMin) => ({
+      subnet,
+      hotkeys: linked.hotkeys,
+      rootStakes: linked.rootStakes,
+      taoWeightU64: params.taoWeightU64,
+    });
+    expect(splitDividend(ctx(withMin), 'child', 1_000_000_007n)).toEqual(
+      splitDividend(ctx(linked.subnets[0]!), 'child', 1_000_000_007n),
+    );
+    expect(
+      splitDividend(ctx({ ...withMin, params: { ...withMin.params, minChildkeyTakeU16: 0 } }), 'child', 1_000_000_007n),
+    ).not.toEqual(splitDividend(ctx(withMin), 'child', 1_000_000_007n));
   });
 
   it('a raise waits 216 000 blocks from the last set; lowering is free but counts as a set', () => {

@@ -94,6 +94,7 @@ describe('setHyperparameters: who may call', () => {
       burnIncreaseMultU64F64: 3n << 64n,
       minBurnRao: 999_999_999n,
       maxBurnRao: 1_000_000_001n,
+      minChildkeyTakeU16: 11_796,
     };
     const out = sub(set(net(), p));
     expect(out.params).toEqual({ ...sub(net()).params, ...p });
@@ -181,6 +182,11 @@ describe('setHyperparameters: bounds (the chain refuses the owner outside them)'
     refused(net(), { burnHalfLife: 0 }, 'InvalidValue');
     refused(net(), { burnHalfLife: 36_101 }, 'InvalidValue');
     expect(sub(set(net(), { burnHalfLife: 1 })).params.burnHalfLife).toBe(1);
+  });
+
+  it('min childkey take per subnet: MinChildkeyTake 0 ..= MaxChildkeyTake 11 796 (admin-utils:1175-1179: InvalidValue)', () => {
+    refused(net(), { minChildkeyTakeU16: 11_797 }, 'InvalidValue');
+    expect(sub(set(net(), { minChildkeyTakeU16: 11_796 })).params.minChildkeyTakeU16).toBe(11_796);
   });
 
   it('burn increase multiplier: 1 ..= 3 as U64F64 (admin-utils:2173: InvalidValue)', () => {

@@ -97,10 +97,18 @@ export function inheritedStakeWeight(
   return (alpha << 64n) + (((tao << 64n) * taoWeightI64F64) >> 64n);
 }
 
-/** `get_childkey_take` (set_children.rs:792-794): the stored take, at least the effective minimum (0 by default). */
-export function childkeyTakeU16(ck: ChildkeyState, hotkey: string): number {
-  const t = ck.takeU16.get(hotkey) ?? 0;
-  return t > MIN_CHILDKEY_TAKE_U16 ? t : MIN_CHILDKEY_TAKE_U16;
+/**
+ * `get_effective_min_childkey_take` (utils/misc.rs:452): the global minimum (root's, 0) or the subnet's own
+ * (`MinChildkeyTakePerSubnet`, set by its owner), whichever is larger.
+ */
+export const effectiveMinChildkeyTakeU16 = (subnet: SubnetState): number =>
+  Math.max(MIN_CHILDKEY_TAKE_U16, subnet.params.minChildkeyTakeU16);
+
+/** `get_childkey_take` (set_children.rs:792-794): the stored take, at least the subnet's effective minimum. */
+export function childkeyTakeU16(subnet: SubnetState, hotkey: string): number {
+  const t = subnet.childkeys.takeU16.get(hotkey) ?? 0;
+  const min = effectiveMinChildkeyTakeU16(subnet);
+  return t > min ? t : min;
 }
 
 /**
@@ -153,7 +161,7 @@ export function splitDividend(
   const rootOf = (h: string): bigint => ctx.rootStakes.get(h)?.valueRao ?? 0n;
   const validating = dividendRao << 32n;
   let remaining = validating;
-  const takeProportion = divU96F32(BigInt(childkeyTakeU16(ck, hotkey)) << 32n, 65535n << 32n);
+  const takeProportion = divU96F32(BigInt(childkeyTakeU16(ctx.subnet, hotkey)) << 32n, 65535n << 32n);
   // get_owning_coldkey_for_hotkey: Owner (an unknown hotkey has the default account, undefined here).
   const childOwner = ctx.hotkeys.get(hotkey)?.owner;
   let total = selfContribution(ck, hotkey, alphaOf(hotkey), rootOf(hotkey), taoWeight) << 32n;

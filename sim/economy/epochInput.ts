@@ -67,13 +67,17 @@ function rootTerms(
 
 /**
  * Whether the opt-in fair-launch bootstrap (`params.bootstrap`, not on chain) holds for this subnet now: nobody on it
- * holds stake, alpha or root. Its epoch then counts every uid that has set weights as one equal stake
+ * holds stake, alpha or root, own or inherited. Its epoch then counts every uid that has set weights as one equal stake
  * (`epochInput`), and those weights need no validator permit (`hasPermit`): equal stakes would all hold one.
  */
 export function bootstrapping(state: ChainState, params: ChainParams, subnet: SubnetState): boolean {
   if (params.bootstrap !== 'equalStake') return false;
   const hotkeys = subnet.neurons.hotkeys;
-  const root = rootTerms(state.rootStakes, hotkeys, taoWeightU96F32(params.taoWeightU64) << 32n);
+  const taoWeightI64F64 = taoWeightU96F32(params.taoWeightU64) << 32n;
+  // With child hotkeys, the stake the epoch would weigh (inherited), as `epochInput` tests it.
+  if (hasChildkeyLinks(subnet))
+    return inheritedStakeWeights(subnet, state.rootStakes, taoWeightI64F64).every((s) => s === 0n);
+  const root = rootTerms(state.rootStakes, hotkeys, taoWeightI64F64);
   for (let uid = 0; uid < hotkeys.length; uid++)
     if (root[uid] !== 0n || (subnet.stakes.get(hotkeys[uid]!)?.valueRao ?? 0n) !== 0n) return false;
   return true;

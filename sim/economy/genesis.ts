@@ -43,6 +43,7 @@ export const DEFAULT_SUBNET_PARAMS: SubnetParams = {
   maxBurnRao: 100_000_000_000n,
   minNonImmuneUids: 10,
   maxRegistrationsPerBlock: 1,
+  minChildkeyTakeU16: 0,
 };
 
 /** `DefaultNeuronBurnCost`: a new subnet's first registration price, 1 TAO. */

@@ -76,6 +76,11 @@ export interface SubnetParams {
   /** Pruning prefers a non-immune uid only while more than this many are non-immune. */
   readonly minNonImmuneUids: number;
   readonly maxRegistrationsPerBlock: number;
+  /**
+   * `MinChildkeyTakePerSubnet` (u16/65535, default 0; the owner may raise it up to `MaxChildkeyTake`): every child
+   * hotkey's take on this subnet is at least this (`get_effective_min_childkey_take`).
+   */
+  readonly minChildkeyTakeU16: number;
 }
 
 export interface PendingEmission {

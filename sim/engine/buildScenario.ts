@@ -55,6 +55,7 @@ function subnetParams(h: HyperparametersFile): Partial<SubnetParams> {
     weightsSetRateLimit: h.weights_rate_limit,
     liquidAlphaEnabled: h.liquid_alpha_enabled,
     alphaLow: h.alpha_low,
+    minChildkeyTakeU16: h.min_childkey_take,
     alphaHigh: h.alpha_high,
     alphaSigmoidSteepness: h.alpha_sigmoid_steepness,
     activityCutoffFactorMilli: h.activity_cutoff_factor_milli,

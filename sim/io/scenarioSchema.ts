@@ -51,6 +51,7 @@ export const hyperparametersSchema = z
       .describe('blocks between two weights sets (or commits) of a uid, from its LastUpdate (default 100)'),
     liquid_alpha_enabled: z.boolean().describe('per-bond EMA rate from a sigmoid (Yuma3 only; default false)'),
     alpha_low: u16('liquid alpha lower bound, u16/65535 (default 45875)'),
+    min_childkey_take: u16('least childkey take on the subnet, u16/65535 (default 0; at most 11796 = 18 %)'),
     alpha_high: u16('liquid alpha upper bound, u16/65535 (default 58982)'),
     alpha_sigmoid_steepness: z.number().int().min(-32768).max(32767).describe('liquid alpha steepness (default 1000)'),
     activity_cutoff_factor_milli: z

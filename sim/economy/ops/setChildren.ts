@@ -1,9 +1,9 @@
 import {
   CHILDKEY_TAKE_RATE_LIMIT,
   childkeyTakeU16,
+  effectiveMinChildkeyTakeU16,
   MAX_CHILDKEY_TAKE_U16,
   MAX_CHILDREN,
-  MIN_CHILDKEY_TAKE_U16,
   PENDING_CHILDKEY_COOLDOWN,
   persistChildren,
   SET_CHILDREN_RATE_LIMIT,
@@ -123,7 +123,8 @@ export function setChildren(state: ChainState, params: ChainParams, tx: SetChild
 
 /**
  * `set_childkey_take` → `do_set_childkey_take` (staking/set_children.rs:724-778): the hotkey's owner sets its
- * childkey take on a subnet within [max(MinChildkeyTake, MinChildkeyTakePerSubnet), MaxChildkeyTake] = [0, 11 796]
+ * childkey take on a subnet within [max(MinChildkeyTake, MinChildkeyTakePerSubnet), MaxChildkeyTake] (the global
+ * bounds 0 and 11 796; the subnet's minimum its owner's hyperparameter `minChildkeyTakeU16`)
  * (InvalidChildkeyTake); raising it above the current take (`get_childkey_take`) is allowed once per
  * `TxChildkeyTakeRateLimit` (216 000 blocks) since the last set (TxChildkeyTakeRateLimitExceeded). Every accepted
  * call records the block. The chain does not check that the subnet exists (it stores the take under any netuid);
@@ -136,17 +137,15 @@ export function setChildkeyTake(state: ChainState, tx: SetChildkeyTakeTx): Chain
   if (!Number.isInteger(tx.takeU16) || tx.takeU16 < 0 || tx.takeU16 > 65535) {
     throw new TxError('ValueNotEncodable', `take ${tx.takeU16} is not a u16`);
   }
-  if (tx.takeU16 < MIN_CHILDKEY_TAKE_U16 || tx.takeU16 > MAX_CHILDKEY_TAKE_U16) {
-    throw new TxError(
-      'InvalidChildkeyTake',
-      `take ${tx.takeU16} outside [${MIN_CHILDKEY_TAKE_U16}, ${MAX_CHILDKEY_TAKE_U16}]`,
-    );
-  }
   const subnet0 = findSubnet(state.subnets, tx.netuid);
   if (!subnet0) throw new TxError('SubnetNotExists', `no subnet ${tx.netuid}`);
+  const min = effectiveMinChildkeyTakeU16(subnet0);
+  if (tx.takeU16 < min || tx.takeU16 > MAX_CHILDKEY_TAKE_U16) {
+    throw new TxError('InvalidChildkeyTake', `take ${tx.takeU16} outside [${min}, ${MAX_CHILDKEY_TAKE_U16}]`);
+  }
   const ck0 = subnet0.childkeys;
   const block = state.block;
-  if (tx.takeU16 > childkeyTakeU16(ck0, tx.hotkey)) {
+  if (tx.takeU16 > childkeyTakeU16(subnet0, tx.hotkey)) {
     const last = ck0.lastSetTakeBlock.get(tx.hotkey) ?? 0;
     if (!passesRateLimit(CHILDKEY_TAKE_RATE_LIMIT, block, last)) {
       throw new TxError(

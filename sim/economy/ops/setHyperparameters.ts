@@ -1,3 +1,4 @@
+import { MAX_CHILDKEY_TAKE_U16, MIN_CHILDKEY_TAKE_U16 } from '../childkeys.ts';
 import type { ChainState, SubnetParams, SubnetState } from '../state.ts';
 import { TxError } from '../txError.ts';
 import { subnetOf, withSubnet } from './subnetUpdate.ts';
@@ -177,6 +178,21 @@ const OWNER_CALLS: Readonly<Record<Exclude<Key, keyof typeof ROOT_ONLY>, OwnerCa
   // sudo_set_owner_cut_enabled (admin-utils:2205): ensure_subnet_owner_or_root and the window, no rate limit.
   ownerCutEnabled: { call: 'sudo_set_owner_cut_enabled', limit: null, order: 'limitWindowBounds', type: 'bool' },
   // sudo_set_recycle_or_burn (admin-utils:1462).
+  // sudo_set_min_childkey_take_per_subnet (admin-utils:1158): owner or root, rate-limited, window, then
+  // MinChildkeyTake ≤ take ≤ MaxChildkeyTake (:1175-1179, InvalidValue).
+  minChildkeyTakeU16: {
+    call: 'sudo_set_min_childkey_take_per_subnet',
+    limit: 'MinChildkeyTake',
+    order: 'limitWindowBounds',
+    type: 'u16',
+    bounds: (_s, take: number) => {
+      if (take < MIN_CHILDKEY_TAKE_U16 || take > MAX_CHILDKEY_TAKE_U16)
+        refuse(
+          'InvalidValue',
+          `min childkey take ${take} outside [${MIN_CHILDKEY_TAKE_U16}, ${MAX_CHILDKEY_TAKE_U16}]`,
+        );
+    },
+  },
   ownerIncentive: {
     call: 'sudo_set_recycle_or_burn',
     limit: 'RecycleOrBurn',
