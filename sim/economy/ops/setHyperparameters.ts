@@ -71,6 +71,13 @@ function refuse(code: ConstructorParameters<typeof TxError>[0], message: string)
   throw new TxError(code, message);
 }
 
+/** A bounds check `lo ≤ value ≤ hi`, refused with `code` (the calls whose bound is one closed range). */
+const within =
+  (code: ConstructorParameters<typeof TxError>[0], what: string, lo: number, hi: number) =>
+  (_s: SubnetState, v: number): void => {
+    if (v < lo || v > hi) refuse(code, `${what} ${v} outside [${lo}, ${hi}]`);
+  };
+
 /** The owner's calls, one per owner-settable SubnetParams field (alphaLow / alphaHigh: one call, `AlphaValues`). */
 const OWNER_CALLS: Readonly<Record<Exclude<Key, keyof typeof ROOT_ONLY>, OwnerCall>> = {
   // subtensor `set_tempo` (macros/dispatches.rs:2602 → coinbase/tempo_control.rs:12): owner only (root uses
@@ -80,10 +87,7 @@ const OWNER_CALLS: Readonly<Record<Exclude<Key, keyof typeof ROOT_ONLY>, OwnerCa
     limit: 'TempoUpdate',
     order: 'boundsWindowLimit',
     type: 'u16',
-    bounds: (_s, tempo: number) => {
-      if (tempo < MIN_TEMPO || tempo > MAX_TEMPO)
-        refuse('TempoOutOfBounds', `tempo ${tempo} outside [${MIN_TEMPO}, ${MAX_TEMPO}]`);
-    },
+    bounds: within('TempoOutOfBounds', 'tempo', MIN_TEMPO, MAX_TEMPO),
   },
   // subtensor `set_activity_cutoff_factor` (coinbase/tempo_control.rs:38): bounds (:45), then for the owner the
   // window (:56) and the rate limit (:57).
@@ -92,13 +96,12 @@ const OWNER_CALLS: Readonly<Record<Exclude<Key, keyof typeof ROOT_ONLY>, OwnerCa
     limit: 'ActivityCutoffFactorMilli',
     order: 'boundsWindowLimit',
     type: 'u32',
-    bounds: (_s, f: number) => {
-      if (f < MIN_ACTIVITY_CUTOFF_FACTOR_MILLI || f > MAX_ACTIVITY_CUTOFF_FACTOR_MILLI)
-        refuse(
-          'ActivityCutoffFactorMilliOutOfBounds',
-          `factor ${f} outside [${MIN_ACTIVITY_CUTOFF_FACTOR_MILLI}, ${MAX_ACTIVITY_CUTOFF_FACTOR_MILLI}]`,
-        );
-    },
+    bounds: within(
+      'ActivityCutoffFactorMilliOutOfBounds',
+      'factor',
+      MIN_ACTIVITY_CUTOFF_FACTOR_MILLI,
+      MAX_ACTIVITY_CUTOFF_FACTOR_MILLI,
+    ),
   },
   // sudo_set_bonds_moving_average (admin-utils:853): the owner is capped at 975 000 (:865-868).
   bondsMovingAverage: {
@@ -185,13 +188,7 @@ const OWNER_CALLS: Readonly<Record<Exclude<Key, keyof typeof ROOT_ONLY>, OwnerCa
     limit: 'MinChildkeyTake',
     order: 'limitWindowBounds',
     type: 'u16',
-    bounds: (_s, take: number) => {
-      if (take < MIN_CHILDKEY_TAKE_U16 || take > MAX_CHILDKEY_TAKE_U16)
-        refuse(
-          'InvalidValue',
-          `min childkey take ${take} outside [${MIN_CHILDKEY_TAKE_U16}, ${MAX_CHILDKEY_TAKE_U16}]`,
-        );
-    },
+    bounds: within('InvalidValue', 'min childkey take', MIN_CHILDKEY_TAKE_U16, MAX_CHILDKEY_TAKE_U16),
   },
   ownerIncentive: {
     call: 'sudo_set_recycle_or_burn',
@@ -205,9 +202,7 @@ const OWNER_CALLS: Readonly<Record<Exclude<Key, keyof typeof ROOT_ONLY>, OwnerCa
     limit: 'BurnHalfLife',
     order: 'limitWindowBounds',
     type: 'u16',
-    bounds: (_s, v: number) => {
-      if (v <= 0 || v > MAX_BURN_HALF_LIFE) refuse('InvalidValue', `burn half-life ${v} outside [1, 36100]`);
-    },
+    bounds: within('InvalidValue', 'burn half-life', 1, MAX_BURN_HALF_LIFE),
   },
   // sudo_set_burn_increase_mult (admin-utils:2155): a U64F64 within 1 ..= 3 (:2172-2175).
   burnIncreaseMultU64F64: {
