@@ -247,7 +247,9 @@ export interface RevealContext {
 /**
  * The key the reveal takes this block, and whether any commit is at or below it (due or expired): on most blocks
  * none is, and the reveal has nothing to do. Keys never decrease in commit order (the counter only grows and the
- * look-ahead holds until the epoch runs), so the oldest commit decides.
+ * look-ahead holds until the epoch runs), so the oldest commit decides. (One exception, in an opt-in mode: the
+ * [legacy] modulo schedule does not carry a deferral past its block, so there a commit keyed one ahead can precede
+ * one that is not, and hides it until both expire.)
  */
 export function revealKey(subnet: SubnetState, lookahead: boolean): number | null {
   const commits = subnet.weightCommits;
