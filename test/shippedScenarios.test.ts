@@ -201,6 +201,31 @@ describe('shipped scenarios', () => {
     expect(stakeOfHotkey(withRule, 'text-v1.0')).toBeGreaterThanOrEqual(0.999 * stakeOfHotkey(without, 'text-v1.0'));
   });
 
+  it('childkeys: small validators hold permits on stake their parents lend them; the parents earn through them', () => {
+    const ends = ['0.09', '0'].map((take) => {
+      const sim = load('childkeys', [`subnets[0].validators[0].parent.take=${take}`]);
+      const end = run(sim);
+      expect(auditBooks(end)).toEqual([]);
+      return end;
+    });
+    const [withTake, noTake] = ends.map((end) => end.subnets[0]!);
+    const children = withTake!.neurons.hotkeys.filter((h) => /-v0\.\d+$/.test(h));
+    const others = withTake!.neurons.hotkeys.filter((h) => /-v1\.\d+$/.test(h));
+    expect(children.length).toBe(4);
+    const permit = (s: SubnetState, h: string) => s.neurons.validatorPermits[s.neurons.hotkeys.indexOf(h)];
+    // 10 alpha of their own against 200: only the parents' stake (1000 alpha + 5000 TAO × 0.18) wins them the permits.
+    for (const h of children) expect(permit(withTake!, h)).toBe(1);
+    // Six permits: the owner's, the four children's, one of the others.
+    expect(others.filter((h) => permit(withTake!, h) === 1).length).toBe(1);
+    for (const h of children) {
+      // The parent (1000 alpha at genesis) earns its share of the child's dividends as alpha.
+      expect(stakeOfHotkey(withTake!, `${h}-parent`)).toBeGreaterThan(1000);
+      // The childkey take moves part of the parent's share to the child.
+      expect(stakeOfHotkey(withTake!, h)).toBeGreaterThan(stakeOfHotkey(noTake!, h));
+      expect(stakeOfHotkey(withTake!, `${h}-parent`)).toBeLessThan(stakeOfHotkey(noTake!, `${h}-parent`));
+    }
+  });
+
   it('downtime: an offline validator stops earning after the activity cutoff, then loses its permit', () => {
     const sim = load('downtime');
     const seen: { block: number; dividends: number; permit: number }[] = [];
