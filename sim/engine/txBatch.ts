@@ -13,6 +13,7 @@ import {
   type ChainParams,
   type ChainState,
   copyChain,
+  copyNeurons,
   copySubnet,
   type Mutable,
   type NeuronTable,
@@ -107,7 +108,10 @@ export class TxBatch {
     if (this.ownRows[i] === 0) {
       // Under commit-reveal only LastUpdate is written (a subnet's mode holds while the batch owns its copy).
       const t = subnet.neurons;
-      out.neurons = { ...t, weights: reveal ? t.weights : t.weights.slice(), lastUpdate: t.lastUpdate.slice() };
+      const neurons = copyNeurons(t);
+      neurons.lastUpdate = t.lastUpdate.slice();
+      if (!reveal) neurons.weights = t.weights.slice();
+      out.neurons = neurons;
       this.ownRows[i] = 1;
     }
     const t = out.neurons as Mutable<NeuronTable>;

@@ -1,7 +1,14 @@
 import { shouldRunEpoch } from '../drainPending.ts';
 import { bootstrapping, meetsStakeThreshold } from '../epochInput.ts';
 import { allocU16 } from '../rowAlloc.ts';
-import { type ChainParams, type ChainState, copySubnet, type SubnetState, type WeightCommit } from '../state.ts';
+import {
+  type ChainParams,
+  type ChainState,
+  copyNeurons,
+  copySubnet,
+  type SubnetState,
+  type WeightCommit,
+} from '../state.ts';
 import { TxError } from '../txError.ts';
 import { subnetOf, uidOf, withSubnet } from './subnetUpdate.ts';
 
@@ -218,12 +225,17 @@ export function setWeights(state: ChainState, params: ChainParams, tx: SetWeight
   lastUpdate[row.uid] = state.block;
   if (subnet.params.commitRevealEnabled) {
     next.weightCommits = [...subnet.weightCommits, weightCommit(subnet, params, tx, row, state.block)];
-    next.neurons = { ...subnet.neurons, lastUpdate };
+    const neurons = copyNeurons(subnet.neurons);
+    neurons.lastUpdate = lastUpdate;
+    next.neurons = neurons;
     return withSubnet(state, next);
   }
   const weights = subnet.neurons.weights.slice();
   weights[row.uid] = { cols: row.cols, vals: row.vals };
-  next.neurons = { ...subnet.neurons, weights, lastUpdate };
+  const neurons = copyNeurons(subnet.neurons);
+  neurons.weights = weights;
+  neurons.lastUpdate = lastUpdate;
+  next.neurons = neurons;
   return withSubnet(state, next);
 }
 
@@ -300,6 +312,11 @@ export function revealCommits(subnet: SubnetState, ctx: RevealContext): SubnetSt
   }
   const next = copySubnet(subnet);
   next.weightCommits = commits.filter((c) => c.epoch > due);
-  if (weights) next.neurons = { ...t, weights, ...(lastUpdate && { lastUpdate }) };
+  if (weights) {
+    const neurons = copyNeurons(t);
+    neurons.weights = weights;
+    if (lastUpdate) neurons.lastUpdate = lastUpdate;
+    next.neurons = neurons;
+  }
   return next;
 }
