@@ -4,6 +4,7 @@ import { halvingThresholdRao } from '../sim/economy/blockEmission.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../sim/economy/genesis.ts';
 import {
   lockReductionInterval,
+  medianPriceU64F64,
   networkLockCost,
   registerSubnet,
   startCall,
@@ -34,6 +35,30 @@ const codeOf = (f: () => unknown): string | undefined => {
     throw e;
   }
 };
+
+describe('the median subnet price (get_median_subnet_alpha_price)', () => {
+  it('leaves out subnets priced 0 and averages the two middle prices of an even count', () => {
+    // smallNetwork's pools: 10 000 / 20 000, 5 000 / 10 000, 2 000 / 4 000 TAO per alpha — each price 0.5 = 2^63.
+    const s = smallNetwork();
+    const priced = (tao: bigint, alpha: bigint, k: number) => ({
+      ...s.subnets[k]!,
+      pool: { ...s.subnets[k]!.pool, taoRao: tao, alphaInRao: alpha },
+    });
+    const half = 1n << 63n;
+    // Prices 0.5, 1 and 2 and one at 0: the 0 is left out, so the median of 0.5, 1, 2 is 1 (and not (0.5 + 1) / 2).
+    const subnets = [
+      priced(1_000n * TAO, 2_000n * TAO, 0),
+      priced(1_000n * TAO, 1_000n * TAO, 1),
+      priced(2_000n * TAO, 1_000n * TAO, 2),
+      priced(0n, 1_000n * TAO, 0),
+    ];
+    expect(medianPriceU64F64(subnets)).toBe(1n << 64n);
+    // Even count: (0.5 + 1) / 2 = 0.75.
+    expect(medianPriceU64F64(subnets.slice(0, 2))).toBe((half + (1n << 64n)) / 2n);
+    // Nothing priced: 1.
+    expect(medianPriceU64F64([subnets[3]!])).toBe(1n << 64n);
+  });
+});
 
 describe('subnet registration', () => {
   it('costs the minimum lock first, then doubles and decays linearly (by hand: 2000 TAO − 17 361 111 rao a block)', () => {

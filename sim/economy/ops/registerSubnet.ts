@@ -68,8 +68,12 @@ export function subnetToPrune(state: ChainState, params: ChainParams): SubnetSta
 }
 
 /** Median of the subnets' spot prices as U64F64 bits (2^64 = 1.0 when there is none). */
-function medianPriceU64F64(subnets: readonly SubnetState[]): bigint {
-  const prices = subnets.map((s) => spotPriceU64F64(s.pool)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+export function medianPriceU64F64(subnets: readonly SubnetState[]): bigint {
+  // Subnets whose price is 0 (an empty TAO reserve) are left out (stake_utils.rs:87-90).
+  const prices = subnets
+    .map((s) => spotPriceU64F64(s.pool))
+    .filter((p) => p > 0n)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (prices.length === 0) return 1n << 64n;
   const mid = prices.length >> 1;
   return prices.length % 2 ? prices[mid]! : (prices[mid - 1]! + prices[mid]!) / 2n;
