@@ -193,7 +193,6 @@ program
         });
       } catch (e) {
         if (e instanceof ScenarioError || e instanceof InputError) throw new UsageError(e.message);
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${file}: cannot read (ENOENT)`);
         throw e;
       }
       if (opts.report) writeFileSync(`${dir}/report.html`, buildReport(readRun(dir)));

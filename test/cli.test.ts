@@ -132,6 +132,50 @@ describe('taosim run: the output folder', () => {
     expect(existsSync(`${file}.partial-${r.pid}`)).toBe(false);
   });
 
+  it('refuses an --out below a file, a folder as the scenario, and reading errors, exit 2, without a stack trace', () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'keep me');
+    const below = taosim('run', 'scenarios/baseline.yaml', '--blocks', '10', '--quiet', '--out', join(file, 'sub'));
+    expect(below.status).toBe(2);
+    expect(below.stderr.trim()).toBe(`taosim: --out: ${join(file, 'sub')}: ${file} is a file, not a folder`);
+    const folder = taosim('run', 'scenarios/', '--quiet');
+    expect(folder.status).toBe(2);
+    expect(folder.stderr.trim()).toBe('taosim: scenarios/: cannot read (EISDIR)');
+  });
+
+  it('refuses an issuance below what the scenario holds, and a --set value that is not YAML, exit 2, nothing run', () => {
+    const out = join(tmp, 'never');
+    const low = taosim('run', 'scenarios/halving.yaml', '--set', 'chain.issuance=1', '--quiet', '--out', out);
+    expect(low.status).toBe(2);
+    expect(low.stderr).toContain('chain.issuance: 1 TAO is below the');
+    const bad = taosim(
+      'run',
+      'scenarios/halving.yaml',
+      '--set',
+      'subnets[0].miners.count=[1,2',
+      '--quiet',
+      '--out',
+      out,
+    );
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--set: subnets[0].miners.count: the value is not valid YAML');
+    expect(existsSync(out)).toBe(false);
+    const sweep = taosim(
+      'sweep',
+      'scenarios/halving.yaml',
+      '--seeds',
+      '1',
+      '--set',
+      'chain.issuance=1',
+      '--quiet',
+      '--out',
+      out,
+    );
+    expect(sweep.status).toBe(2);
+    expect(sweep.stderr).toContain('chain.issuance: 1 TAO is below the');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('removes the temporary folders of interrupted runs into the same folder (dead processes only)', () => {
     const out = join(tmp, 'interrupted');
     // pid 2^22 + 1 is above Linux's pid_max ceiling: no such process. This test runner's pid is alive.

@@ -102,6 +102,26 @@ describe('taosim run', () => {
     expect(Number(summary.final_issuance)).toBeCloseTo(11_000_750, 3);
   });
 
+  it('replaces a previous run’s outputs in the folder, and leaves other files there alone', () => {
+    const out = join(tmp, 'rerun');
+    const run = (agents: boolean) =>
+      runScenarioFile(join(root, 'scenarios/halving.yaml'), {
+        blocks: 30,
+        outDir: out,
+        quiet: true,
+        agents,
+        version: 't',
+      });
+    run(true);
+    writeFileSync(join(out, 'report.html'), 'an old report');
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    run(false);
+    expect(existsSync(join(out, 'agents.csv'))).toBe(false);
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
+
   it('writes agents.csv with --agents: each agent’s stake, earnings and APY per sample', () => {
     const dir = runScenarioFile(join(root, 'scenarios/delegation.yaml'), {
       blocks: 800,

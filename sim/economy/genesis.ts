@@ -277,6 +277,17 @@ function genesisRoot(
   };
 }
 
+/** A genesis the spec cannot give (a scenario's values that contradict each other), naming the scenario field. */
+export class GenesisError extends RangeError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'GenesisError';
+  }
+}
+
 /** A consistent chain state to start a run from: every rao of issuance is held somewhere. */
 export function genesisState(spec: GenesisSpec): ChainState {
   const block = spec.block ?? 0;
@@ -300,7 +311,12 @@ export function genesisState(spec: GenesisSpec): ChainState {
   const held =
     [...balances.values()].reduce((a, b) => a + b, 0n) + rootTaoRao + subnets.reduce((a, s) => a + s.pool.taoRao, 0n);
   const issuanceRao = spec.issuanceRao ?? held;
-  if (issuanceRao < held) throw new RangeError(`genesis: issuance ${issuanceRao} is below the ${held} rao held`);
+  if (issuanceRao < held) {
+    throw new GenesisError(
+      'chain.issuance',
+      `${Number(issuanceRao) / 1e9} TAO is below the ${Number(held) / 1e9} TAO the scenario's balances, pools and stakes hold`,
+    );
+  }
   if (issuanceRao > held) balances.set('unallocated', (balances.get('unallocated') ?? 0n) + issuanceRao - held);
   return {
     block,

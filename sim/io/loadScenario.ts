@@ -56,7 +56,17 @@ export function applySet(target: Record<string, unknown>, assignment: string): v
     if (typeof node[k] !== 'object' || node[k] === null) node[k] = typeof keys[i + 1] === 'number' ? [] : {};
     node = node[k] as Record<string | number, unknown>;
   });
-  node[keys[keys.length - 1]!] = parseYaml(assignment.slice(eq + 1));
+  const path = assignment.slice(0, eq);
+  let value: unknown;
+  try {
+    value = parseYaml(assignment.slice(eq + 1));
+  } catch (e) {
+    const why = (e as Error).message.split('\n')[0];
+    throw new ScenarioError('--set', [
+      ` ${path}: the value is not valid YAML (${why}), got "${assignment.slice(eq + 1)}"`,
+    ]);
+  }
+  node[keys[keys.length - 1]!] = value;
 }
 
 /**

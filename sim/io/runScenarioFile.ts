@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AGENT_COLUMNS, agentRows } from '../../analysis/agentRows.ts';
 import { formatTao } from '../../analysis/formatTao.ts';
 import { gini } from '../../analysis/gini.ts';
@@ -8,13 +8,15 @@ import { halvingBlocks } from '../../analysis/halvingBlocks.ts';
 import { nakamoto } from '../../analysis/nakamoto.ts';
 import { NETWORK_COLUMNS, SUBNET_COLUMNS, sampleRows } from '../../analysis/sampleRows.ts';
 import { auditBooks } from '../economy/auditBooks.ts';
+import { GenesisError } from '../economy/genesis.ts';
 import { findSubnet } from '../economy/state.ts';
-import { buildScenario } from '../engine/buildScenario.ts';
+import { buildScenario, type Simulation } from '../engine/buildScenario.ts';
 import { runSimulation } from '../engine/runSimulation.ts';
 import { CsvSink } from './csvSink.ts';
 import { InputError } from './inputError.ts';
-import { loadScenario } from './loadScenario.ts';
+import { loadScenario, ScenarioError } from './loadScenario.ts';
 import { progressReporter } from './progress.ts';
+import type { ScenarioFile } from './scenarioSchema.ts';
 
 export interface RunOptions {
   readonly sets?: readonly string[];
@@ -27,6 +29,19 @@ export interface RunOptions {
   readonly version: string;
 }
 
+/** `buildScenario`, its contradictions (`GenesisError`) reported as the scenario file's problem. */
+export function buildChecked(scenario: ScenarioFile, file: string): Simulation {
+  try {
+    return buildScenario(scenario);
+  } catch (e) {
+    if (e instanceof GenesisError) throw new ScenarioError(file, [` ${e.message}`]);
+    throw e;
+  }
+}
+
+/** The files a run (and `taosim report`) writes into its folder. */
+const RUN_OUTPUTS = ['network.csv', 'subnets.csv', 'agents.csv', 'summary.json', 'report.html'] as const;
+
 /** Load a scenario file, run it and write `out/<name>/{network.csv, subnets.csv, summary.json}`; returns the folder. */
 export function runScenarioFile(file: string, opts: RunOptions): string {
   const sets = [
@@ -34,11 +49,16 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
     ...(opts.seed !== undefined ? [`seed=${opts.seed}`] : []),
     ...(opts.blocks !== undefined ? [`duration=${opts.blocks}`] : []),
   ];
-  const scenario = loadScenario(readFileSync(file, 'utf8'), file, sets);
-  const sim = buildScenario(scenario);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const scenario = loadScenario(text, file, sets);
+  const sim = buildChecked(scenario, file);
   const dir = opts.outDir ?? join('out', sim.name);
-  if (existsSync(dir) && !statSync(dir).isDirectory())
-    throw new InputError('--out', `${dir} exists and is not a folder (expected the output folder)`);
+  checkOutDir(dir);
   // Rows stream into a temporary folder beside `dir`, moved into place only when the run has succeeded (a failed
   // run leaves nothing behind).
   const tmp = `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
@@ -130,6 +150,9 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
     agentsRows?.close();
     writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     mkdirSync(dir, { recursive: true });
+    // The folder holds this run's outputs only: a previous run's that this one does not write (agents.csv without
+    // --agents, a report.html of other results) go; other files in the folder are left alone.
+    for (const file of RUN_OUTPUTS) rmSync(join(dir, file), { force: true });
     for (const file of readdirSync(tmp)) renameSync(join(tmp, file), join(dir, file));
     rmSync(tmp, { recursive: true, force: true });
     return dir;
@@ -150,6 +173,20 @@ function removeAbandoned(tmp: string): void {
     const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : Number.NaN;
     if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/** `--out` must be a folder or a path to make one: neither it nor any existing folder above it may be a file. */
+function checkOutDir(dir: string): void {
+  let p = resolve(dir);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  if (!statSync(p).isDirectory()) {
+    throw new InputError(
+      '--out',
+      p === resolve(dir)
+        ? `${dir} exists and is not a folder (expected the output folder)`
+        : `${dir}: ${p} is a file, not a folder`,
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { Tinypool } from 'tinypool';
 import { loadScenario, ScenarioError } from './loadScenario.ts';
+import { buildChecked } from './runScenarioFile.ts';
 import { ERROR_FILE, runSweepTask, type SweepTask, type SweepTaskResult, writeRunError } from './sweepTask.ts';
 
 /**
@@ -230,7 +231,10 @@ export function defineSweep(input: SweepInput): SweepDefinition {
   const fixed = [`seed=${input.seeds[0]}`, ...(input.blocks !== undefined ? [`duration=${input.blocks}`] : [])];
   const load = (sets: readonly string[], extra: readonly string[], note: string) => {
     try {
-      return loadScenario(text, input.file, [...sets, ...extra]);
+      const scenario = loadScenario(text, input.file, [...sets, ...extra]);
+      // A given issuance may be below what the scenario holds: only building the genesis shows it.
+      if (scenario.chain.issuance !== undefined) buildChecked(scenario, input.file);
+      return scenario;
     } catch (e) {
       if (e instanceof ScenarioError) throw new SweepError(`${e.message}${note}`);
       throw e;
