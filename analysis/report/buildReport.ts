@@ -93,7 +93,9 @@ export function buildReport(data: RunData): string {
     }),
     lineChart({
       id: 'returns',
-      title: 'Validator returns: growth of validators’ stake since the start (alpha)',
+      // validator_stake is the alpha of whoever holds a permit at each sample: as miners stake and take permits the
+      // set changes, so this is the permit holders' stake, not one group's returns (agents.csv has those).
+      title: 'Stake held by permit holders: growth since the first epoch (alpha; the holders change over time)',
       xLabel: 'block',
       yLabel: 'cumulative growth',
       series: perSubnet(data, 'validator_stake', 8).map((s) => {
