@@ -1,11 +1,10 @@
 import type { RunData } from './report/buildReport.ts';
 import { textTable } from './textTable.ts';
 
-/** Each subnet's last sampled row. */
+/** The subnets at the run's last sample (a subnet dissolved before it is not listed), one row each. */
 export function finalSubnetRows(data: RunData): Record<string, string>[] {
-  const last = new Map<string, Record<string, string>>();
-  for (const r of data.subnets) last.set(r.netuid!, r);
-  return [...last.values()];
+  const lastBlock = data.subnets.at(-1)?.block;
+  return data.subnets.filter((r) => r.block === lastBlock);
 }
 
 /** `taosim summarize`: the headline figures and each subnet at the end of the run, as text tables. */

@@ -6,7 +6,7 @@ import { halvingBlocks } from '../analysis/halvingBlocks.ts';
 import { hhi } from '../analysis/hhi.ts';
 import { nakamoto } from '../analysis/nakamoto.ts';
 import type { RunData } from '../analysis/report/buildReport.ts';
-import { summarizeRun } from '../analysis/summarizeRun.ts';
+import { finalSubnetRows, summarizeRun } from '../analysis/summarizeRun.ts';
 
 describe('metrics', () => {
   it('gini is 0 for equal holdings, (n−1)/n when one holder has everything, 0 for nothing', () => {
@@ -79,6 +79,17 @@ describe('summarize and compare', () => {
     const text = summarizeRun(run('0.5', '0.25'));
     expect(text).toMatch(/final_issuance\s+100\.5/);
     expect(text).toMatch(/1\s+text\s+0\.25/);
+  });
+
+  it('lists only the subnets at the last sample (one dissolved before it is not)', () => {
+    const base = run('0.5', '0.25');
+    const row = (block: string, netuid: string, name: string) => ({ ...base.subnets[0]!, block, netuid, name });
+    const data: RunData = {
+      ...base,
+      subnets: [row('100', '1', 'text'), row('100', '2', 'gone'), row('200', '1', 'text')],
+    };
+    expect(finalSubnetRows(data).map((r) => [r.block, r.name])).toEqual([['200', 'text']]);
+    expect(summarizeRun(data)).not.toContain('gone');
   });
 
   it('compare shows each change with its sign and relative size', () => {
