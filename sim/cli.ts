@@ -50,6 +50,7 @@ program
   .description(
     'Deterministic simulator of the Bittensor (TAO) network economy, exact to the chain (subtensor 14bc6f9f).',
   )
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError('(add --help for usage and examples)')
   // Before any .command(): subcommands inherit it, so a usage error (missing/unknown option) exits 2, not 1.
   .exitOverride();
@@ -128,9 +129,12 @@ program
   });
 
 const integerArg =
-  (name: string) =>
+  (name: string, least = 0) =>
   (v: string): number => {
-    if (!/^\d+$/.test(v)) throw new UsageError(`${name} expects a whole number, got "${v}"`);
+    if (!/^\d+$/.test(v) || Number(v) < least) {
+      const what = least === 0 ? 'a whole number (0 or more)' : `a whole number from ${least}`;
+      throw new UsageError(`${name} expects ${what}, got "${v}"`);
+    }
     return Number(v);
   };
 
@@ -143,7 +147,7 @@ program
   )
   .argument('<scenario.yaml>', 'the scenario file')
   .option('--seed <n>', 'override the scenario seed', integerArg('--seed'))
-  .option('--blocks <n>', 'override the duration, in blocks', integerArg('--blocks'))
+  .option('--blocks <n>', 'override the duration, in blocks', integerArg('--blocks', 1))
   .option(
     '--set <path=value>',
     'override any scenario value, e.g. chain.tao_weight=0.18 (repeatable)',
@@ -226,7 +230,7 @@ program
     (v: string, acc: string[]) => [...acc, v],
     [] as string[],
   )
-  .option('--blocks <n>', 'override the duration of every run, in blocks', integerArg('--blocks'))
+  .option('--blocks <n>', 'override the duration of every run, in blocks', integerArg('--blocks', 1))
   .option(
     '--workers <k>',
     'worker threads (default: the number of cores; 1 = in this process)',

@@ -143,6 +143,18 @@ describe('taosim run: the output folder', () => {
     expect(folder.stderr.trim()).toBe('taosim: scenarios/: cannot read (EISDIR)');
   });
 
+  it('blames a bad value from the command line on the command line, not on the file’s line; --blocks from 1', () => {
+    const r = taosim('run', 'scenarios/halving.yaml', '--set', 'name=../escaped', '--quiet');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'taosim: scenarios/halving.yaml: name (from the command line): a plain name: letters, digits, ".", "_" or "-", not a path, got "../escaped"',
+    );
+    const zero = taosim('run', 'scenarios/halving.yaml', '--blocks', '0', '--quiet');
+    expect(zero.status).toBe(2);
+    expect(zero.stderr.trim()).toBe('taosim: --blocks expects a whole number from 1, got "0"');
+    expect(taosim('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('refuses an issuance below what the scenario holds, and a --set value that is not YAML, exit 2, nothing run', () => {
     const out = join(tmp, 'never');
     const low = taosim('run', 'scenarios/halving.yaml', '--set', 'chain.issuance=1', '--quiet', '--out', out);

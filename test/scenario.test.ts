@@ -47,7 +47,7 @@ describe('scenario files', () => {
   it('refuse a subnet with more neurons than max_allowed_uids, pointing at the miner count', () => {
     expect(problemsOf(baseline, ['subnets[2].miners.count=260'])).toEqual([
       expect.stringMatching(
-        /subnets\[2\]\.miners\.count: the owner, validators and miners need 265 uids but max_allowed_uids is 256, got 260$/,
+        /subnets\[2\]\.miners\.count \(from the command line\): the owner, validators and miners need 265 uids but max_allowed_uids is 256, got 260$/,
       ),
     ]);
   });
@@ -64,7 +64,7 @@ describe('scenario files', () => {
     const s = loadScenario(baseline, 'x.yaml', ['chain.tao_weight=0.1', 'subnets[1].miners.count=7', 'seed=9']);
     expect([s.chain.tao_weight, (s.subnets[1]!.miners as { count: number }).count, s.seed]).toEqual([0.1, 7, 9]);
     expect(problemsOf(baseline, ['chain.tao_weight=2'])).toEqual([
-      expect.stringMatching(/chain\.tao_weight: .*<=1, got 2$/),
+      expect.stringMatching(/chain\.tao_weight \(from the command line\): .*<=1, got 2$/),
     ]);
   });
 

@@ -252,12 +252,12 @@ describe('taosim sweep', () => {
     const r = taosim('sweep', 'scenarios/baseline.yaml', '--seeds', '1..3', '--grid', 'chain.tao_wieght=0.1,0.2');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
-      /^taosim: scenarios\/baseline\.yaml: chain\.tao_wieght: unknown key `tao_wieght` \(did you mean `tao_weight`\?\).* \(with --grid chain\.tao_wieght=0\.1\)\n$/,
+      /^taosim: scenarios\/baseline\.yaml: chain\.tao_wieght \(from the command line\): unknown key `tao_wieght` \(did you mean `tao_weight`\?\).* \(with --grid chain\.tao_wieght=0\.1\)\n$/,
     );
     const bad = taosim('sweep', 'scenarios/baseline.yaml', '--seeds', '1', '--grid', 'chain.tao_weight=0.1,abc');
     expect([bad.status, bad.stderr]).toEqual([
       2,
-      expect.stringMatching(/chain\.tao_weight: .*got "abc" \(with --grid chain\.tao_weight=abc\)\n$/),
+      expect.stringMatching(/chain\.tao_weight \(from the command line\): .*got "abc" \(with --grid chain\.tao_weight=abc\)\n$/),
     ]);
     for (const args of [
       ['--seeds', '2..1'],

@@ -43,14 +43,17 @@ const valueAt = (data: unknown, path: Path): unknown =>
   );
 
 /** `--set a.b[0].c=value`: the value is read as YAML (numbers, booleans, strings, lists). */
-export function applySet(target: Record<string, unknown>, assignment: string): void {
-  const eq = assignment.indexOf('=');
-  if (eq <= 0) throw new ScenarioError('--set', [` expected path=value, got "${assignment}"`]);
-  const keys = assignment
-    .slice(0, eq)
+/** The keys of a `--set` path: `subnets[0].miners.count` → ['subnets', 0, 'miners', 'count']. */
+const setKeys = (path: string): (string | number)[] =>
+  path
     .split(/\.|\[(\d+)\]/)
     .filter((k) => k !== undefined && k !== '')
     .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+
+export function applySet(target: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new ScenarioError('--set', [` expected path=value, got "${assignment}"`]);
+  const keys = setKeys(assignment.slice(0, eq));
   let node: Record<string | number, unknown> = target;
   keys.slice(0, -1).forEach((k, i) => {
     if (typeof node[k] !== 'object' || node[k] === null) node[k] = typeof keys[i + 1] === 'number' ? [] : {};
@@ -91,6 +94,7 @@ export function loadScenario(text: string, file: string, sets: readonly string[]
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new ScenarioError(file, ['1:1: expected a mapping of scenario keys']);
   for (const s of sets) applySet(raw as Record<string, unknown>, s);
+  const setPaths = sets.map((s) => showPath(setKeys(s.slice(0, s.indexOf('=')))));
   const result = scenarioSchema.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((issue) => {
@@ -108,7 +112,10 @@ export function loadScenario(text: string, file: string, sets: readonly string[]
       const got = valueAt(raw, full);
       const shown = got === undefined ? 'nothing' : JSON.stringify(got).slice(0, 60);
       const what = key !== undefined ? unknownKeyMessage(key, knownKeysAt(path)) : `${issue.message}, got ${shown}`;
-      return `${at(offset)} ${showPath(full)}: ${what}`;
+      // A value from an override is blamed on it, not on the file's line that it replaced.
+      const field = showPath(full);
+      const set = setPaths.find((p) => field === p || field.startsWith(`${p}.`) || field.startsWith(`${p}[`));
+      return set !== undefined ? ` ${field} (from the command line): ${what}` : `${at(offset)} ${field}: ${what}`;
     });
   });
   throw new ScenarioError(file, problems);

@@ -411,7 +411,10 @@ const chain = z
 
 export const scenarioSchema = z
   .object({
-    name: z.string().min(1).describe('scenario name (the run folder is named after it)'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a plain name: letters, digits, ".", "_" or "-", not a path')
+      .describe('scenario name (the run folder out/<name> is named after it)'),
     description: z.string().optional().describe('what the scenario shows'),
     seed: z.number().int().min(0).default(1).describe('every random stream derives from it'),
     start: z
