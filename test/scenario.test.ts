@@ -39,6 +39,22 @@ describe('scenario files', () => {
     ]);
   });
 
+  it('suggest the closest key inside a miner group, given as one group or as a list of groups', () => {
+    const one = baseline.replace('{ count: 64, quality_mean: 0.5', '{ count: 64, qualty_mean: 0.5');
+    expect(problemsOf(one)).toEqual([
+      expect.stringMatching(
+        /subnets\[0\]\.miners\.qualty_mean: unknown key .*did you mean `quality_mean`.*; expected one of count, quality_mean/,
+      ),
+    ]);
+    const list = one.replace(
+      /miners: \{ count: 64, qualty_mean: 0\.5([^}]*)\}/,
+      'miners: [{ count: 64, qualty_mean: 0.5$1}]',
+    );
+    expect(problemsOf(list)).toEqual([
+      expect.stringMatching(/subnets\[0\]\.miners\[0\]\.qualty_mean: unknown key .*did you mean `quality_mean`/),
+    ]);
+  });
+
   it('name what was expected and what was found for a bad value, nested in a list', () => {
     const [p] = problemsOf(baseline.replace('{ count: 64, quality_mean: 0.5', '{ count: -3, quality_mean: 0.5'));
     expect(p).toMatch(/^\d+:\d+: subnets\[0\]\.miners\.count: .*>=1, got -3$/);

@@ -17,7 +17,7 @@ type Path = readonly (string | number)[];
 const showPath = (path: Path): string =>
   path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '') || '(top level)';
 
-type SchemaNode = { unwrap?: () => unknown; shape?: Record<string, unknown>; element?: unknown };
+type SchemaNode = { unwrap?: () => unknown; shape?: Record<string, unknown>; element?: unknown; options?: unknown[] };
 /** Look through optional/default/nullable wrappers to the object or array underneath. */
 function unwrapped(schema: unknown): SchemaNode {
   let node = schema as SchemaNode;
@@ -27,13 +27,18 @@ function unwrapped(schema: unknown): SchemaNode {
 
 /** Known keys of the schema object at `path`, for "did you mean". */
 function knownKeysAt(path: Path): string[] {
+  // A union (a miner group or a list of them) stands for whichever of its options fits: the list for an index,
+  // the object for a key.
+  const pick = (node: SchemaNode, key?: string | number): SchemaNode =>
+    node.options?.map(unwrapped).find((o) => (typeof key === 'number' ? o.element : o.shape)) ?? node;
   let node = unwrapped(scenarioSchema);
   for (const key of path) {
+    node = pick(node, key);
     const next = typeof key === 'number' ? node.element : node.shape?.[key];
     if (!next) return [];
     node = unwrapped(next);
   }
-  return Object.keys(node.shape ?? {});
+  return Object.keys(pick(node).shape ?? {});
 }
 
 const valueAt = (data: unknown, path: Path): unknown =>
@@ -42,7 +47,6 @@ const valueAt = (data: unknown, path: Path): unknown =>
     data,
   );
 
-/** `--set a.b[0].c=value`: the value is read as YAML (numbers, booleans, strings, lists). */
 /** The keys of a `--set` path: `subnets[0].miners.count` → ['subnets', 0, 'miners', 'count']. */
 const setKeys = (path: string): (string | number)[] =>
   path
@@ -50,6 +54,7 @@ const setKeys = (path: string): (string | number)[] =>
     .filter((k) => k !== undefined && k !== '')
     .map((k) => (/^\d+$/.test(k) ? Number(k) : k));
 
+/** `--set a.b[0].c=value`: the value is read as YAML (numbers, booleans, strings, lists). */
 export function applySet(target: Record<string, unknown>, assignment: string): void {
   const eq = assignment.indexOf('=');
   if (eq <= 0) throw new ScenarioError('--set', [` expected path=value, got "${assignment}"`]);
