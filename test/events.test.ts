@@ -111,5 +111,9 @@ describe('scenario events', () => {
     };
     expect(problems('  - { at: 10, dissolve_subnet: audio }')).toMatch(/events\[0\]: no subnet named "audio"/);
     expect(problems('  - { at: 10 }')).toMatch(/exactly one of/);
+    // The scenario's text subnet has two validator groups: 0 and 1.
+    expect(problems('  - { at: 10, validators_become: { subnet: text, group: 2, kind: cabal } }')).toMatch(
+      /events\[0\]\.validators_become\.group: a validator group index from 0 to 1 \(subnet text has 2 groups, numbered from 0\)/,
+    );
   });
 });

@@ -476,7 +476,7 @@ export const scenarioSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['events', k, 'validators_become', 'group'],
-          message: `subnet ${group.subnet} has ${target.validators.length} validator groups`,
+          message: `a validator group index from 0 to ${target.validators.length - 1} (subnet ${group.subnet} has ${target.validators.length} group${target.validators.length === 1 ? '' : 's'}, numbered from 0)`,
         });
       }
     });
