@@ -217,7 +217,7 @@ program
       '<out>/runs/<run-id>`. The scenario is checked with every grid combination before anything runs.',
   )
   .argument('[scenario.yaml]', 'the scenario file (not with --collect)')
-  .option('--seeds <list>', 'seeds to run: 1..100, 1,2,5 or 7 (required)')
+  .option('--seeds <list>', 'seeds to run: 1..100, 1,2,5 or 7 (required, but with --collect)')
   .option(
     '--grid <path=v1,v2,…>',
     'sweep a scenario value over these values, read as YAML like --set (repeatable: the cartesian product)',
