@@ -92,6 +92,25 @@ describe('summarize and compare', () => {
     expect(summarizeRun(data)).not.toContain('gone');
   });
 
+  it('compare subtracts the values as written (no float noise), and lists a subnet only in B', () => {
+    const a = run('0.5', '0.25');
+    const b = run('0.5', '0.25');
+    const withIssuance = (d: RunData, issuance: string, apy: number | null): RunData => ({
+      ...d,
+      summary: { ...d.summary, final_issuance: issuance, validator_apy_mean: apy },
+    });
+    const extra = { ...b.subnets[0]!, netuid: '2', name: 'new' };
+    const text = compareRuns(
+      withIssuance(a, '11010799.999978400', null),
+      { ...withIssuance(b, '11010800.000000000', 0.1), subnets: [...b.subnets, extra] },
+      ['a', 'b'],
+    );
+    // 11 010 800 − 11 010 799.9999784 = 0.0000216 exactly; relative 1.96e-10 %.
+    expect(text).toMatch(/final_issuance\s+11010799\.999978400\s+11010800\.000000000\s+\+0\.0000216\s+2\.0e-10%/);
+    expect(text).toMatch(/validator_apy_mean\s+—\s+0\.1\s+—\s+—/);
+    expect(text).toMatch(/new\s+price\s+\(absent\)\s+0\.25/);
+  });
+
   it('compare shows each change with its sign and relative size', () => {
     const text = compareRuns(run('0.5', '0.25'), run('0.6', '0.5'), ['a', 'b']);
     expect(text).toMatch(/gini_stake\s+0\.5\s+0\.6\s+\+0\.1\s+20\.00%/);
