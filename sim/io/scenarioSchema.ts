@@ -260,7 +260,10 @@ const event = z
       .describe('a parameter change on one subnet'),
     tao_weight: fraction('new tao_weight from then on').optional(),
     stake_shock: z
-      .object({ subnet: z.string(), fraction: fraction('share of every staker’s alpha sold through the pool') })
+      .object({
+        subnet: z.string().describe('the subnet’s name'),
+        fraction: fraction('share of every staker’s alpha sold through the pool'),
+      })
       .strict()
       .optional()
       .describe('every staker on the subnet sells a fraction of its stake at once'),
@@ -270,9 +273,9 @@ const event = z
       .describe("dissolve this subnet (its pool TAO to its stakers pro rata by value; the protocol's share recycled)"),
     validators_become: z
       .object({
-        subnet: z.string(),
-        group: z.number().int().min(0).describe('index in the subnet’s validators list'),
-        kind: z.enum(['honest', 'lazy', 'cabal']),
+        subnet: z.string().describe('the subnet’s name'),
+        group: z.number().int().min(0).describe('index in the subnet’s validators list, from 0'),
+        kind: z.enum(['honest', 'lazy', 'cabal']).describe('the group’s new behaviour'),
       })
       .strict()
       .optional()
@@ -312,7 +315,7 @@ const subnet = z
       })
       .strict()
       .describe('the subnet pool at the start; price = tao/alpha'),
-    hyperparameters: hyperparametersSchema.optional(),
+    hyperparameters: hyperparametersSchema.optional().describe('this subnet’s hyperparameters (over subnet_defaults)'),
     validators: z.array(validatorGroup).min(1).describe('validator groups'),
     demand: z
       .object({
@@ -342,7 +345,18 @@ const chain = z
         'consensus arithmetic: fixed = bit-exact with the chain (default); float = plain doubles, not exact: epochs ≈ 20 % faster, a whole run ≈ 5 %',
       ),
     halving: z
-      .union([z.literal('issuance'), z.object({ calendar_blocks: z.number().int().positive() }).strict()])
+      .union([
+        z.literal('issuance'),
+        z
+          .object({
+            calendar_blocks: z
+              .number()
+              .int()
+              .positive()
+              .describe('blocks between halvings (10519200 ≈ 4 years of 12 s blocks)'),
+          })
+          .strict(),
+      ])
       .describe("issuance (the chain's rule) or {calendar_blocks: N}: the article's calendar halving, not the chain's"),
     share_rule: z
       .enum(['price_ema_unburned', 'price_ema'])
@@ -429,7 +443,7 @@ export const scenarioSchema = z
       .min(1)
       .optional()
       .describe('blocks between time-series rows (default: the first tempo)'),
-    chain: chain.default({}),
+    chain: chain.default({}).describe('network-wide parameters and opt-in rules'),
     subnet_defaults: hyperparametersSchema.default({}).describe('hyperparameters every subnet starts from'),
     subnets: z.array(subnet).min(1).describe('the subnets, netuid 1, 2, … in order (copies expand in place)'),
     delegators: z.array(delegatorGroup).default([]).describe('nominators who stake on validators through subnet pools'),
