@@ -55,6 +55,18 @@ describe('scenario files', () => {
     ]);
   });
 
+  it('say a missing key is missing, at the line of the mapping that lacks it', () => {
+    const text = baseline.replace(/(validators:\n\s+- \{ count: \d+), stake: \d+/, '$1');
+    const line = text.split('\n').findIndex((l) => l.includes('validators:')) + 2;
+    expect(problemsOf(text)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${line}:\\d+: subnets\\[0\\]\\.validators\\[0\\]\\.stake: missing: a value is required \\(number\\)$`,
+        ),
+      ),
+    ]);
+  });
+
   it('name what was expected and what was found for a bad value, nested in a list', () => {
     const [p] = problemsOf(baseline.replace('{ count: 64, quality_mean: 0.5', '{ count: -3, quality_mean: 0.5'));
     expect(p).toMatch(/^\d+:\d+: subnets\[0\]\.miners\.count: .*>=1, got -3$/);

@@ -113,10 +113,22 @@ export function loadScenario(text: string, file: string, sets: readonly string[]
         key !== undefined && isMap(parent)
           ? parent.items.find((p) => (p.key as { value?: unknown })?.value === key)
           : undefined;
-      const offset = (pair?.key as { range?: [number] } | undefined)?.range?.[0] ?? node?.range?.[0];
       const got = valueAt(raw, full);
+      // A missing key has no node: point at the mapping that lacks it.
+      const offset =
+        (pair?.key as { range?: [number] } | undefined)?.range?.[0] ??
+        node?.range?.[0] ??
+        (got === undefined
+          ? (doc.getIn(full.slice(0, -1), true) as { range?: [number] } | undefined)?.range?.[0]
+          : undefined);
       const shown = got === undefined ? 'nothing' : JSON.stringify(got).slice(0, 60);
-      const what = key !== undefined ? unknownKeyMessage(key, knownKeysAt(path)) : `${issue.message}, got ${shown}`;
+      const expected = (issue as { expected?: string }).expected;
+      const what =
+        key !== undefined
+          ? unknownKeyMessage(key, knownKeysAt(path))
+          : got === undefined
+            ? `missing: a value is required${expected ? ` (${expected})` : ''}`
+            : `${issue.message}, got ${shown}`;
       // A value from an override is blamed on it, not on the file's line that it replaced.
       const field = showPath(full);
       const set = setPaths.find((p) => field === p || field.startsWith(`${p}.`) || field.startsWith(`${p}[`));
