@@ -15,6 +15,7 @@ import { buildScenario } from '../sim/engine/buildScenario.ts';
 import { runBlocks } from '../sim/engine/runBlocks.ts';
 import { runSimulation } from '../sim/engine/runSimulation.ts';
 import { loadScenario } from '../sim/io/loadScenario.ts';
+import { SUBNET_ONE } from './support/subnetOne.ts';
 import { txCode } from './support/txCode.ts';
 
 const TAO = 1_000_000_000n;
@@ -38,12 +39,7 @@ function network(over: Partial<GenesisSpec['subnets'][number]> = {}): ChainState
     ],
     subnets: [
       {
-        netuid: 1,
-        name: 'one',
-        ownerColdkey: 'oc',
-        ownerHotkey: 'oh',
-        poolTaoRao: 10_000n * TAO,
-        poolAlphaRao: 20_000n * TAO,
+        ...SUBNET_ONE,
         neurons: [
           { hotkey: 'oh', coldkey: 'oc' },
           { hotkey: 'child', coldkey: 'cc', stakeAlphaRao: 1_000n * TAO },
@@ -423,12 +419,7 @@ describe('dividends shared with parents (get_parent_child_dividends_distribution
       rootStakes: [{ hotkey: 'parent', coldkey: 'cc', taoRao: 3_000n * TAO }],
       subnets: [
         {
-          netuid: 1,
-          name: 'one',
-          ownerColdkey: 'oc',
-          ownerHotkey: 'oh',
-          poolTaoRao: 10_000n * TAO,
-          poolAlphaRao: 20_000n * TAO,
+          ...SUBNET_ONE,
           neurons: [{ hotkey: 'child', coldkey: 'cc', stakeAlphaRao: 1_000n * TAO }],
           firstEmissionBlock: null,
         },

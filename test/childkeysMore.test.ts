@@ -10,6 +10,7 @@ import { stakeOf } from '../sim/economy/sharePool.ts';
 import type { ChainParams, ChainState, ChildLink, PendingEmission, SubnetState } from '../sim/economy/state.ts';
 import { blockStep } from '../sim/engine/blockStep.ts';
 import { runBlocks } from '../sim/engine/runBlocks.ts';
+import { SUBNET_ONE } from './support/subnetOne.ts';
 
 /*
  * Test gaps of review 3, finding 3 (scratch/review3/report.md): several parents through distributeEmission, a parent
@@ -204,12 +205,7 @@ describe('several parents through distribute_emission (get_parent_child_dividend
       ],
       subnets: [
         {
-          netuid: 1,
-          name: 'one',
-          ownerColdkey: 'oc',
-          ownerHotkey: 'oh',
-          poolTaoRao: 10_000n * TAO,
-          poolAlphaRao: 20_000n * TAO,
+          ...SUBNET_ONE,
           neurons: [
             { hotkey: 'oh', coldkey: 'oc' },
             { hotkey: 'c', coldkey: 'cc', stakeAlphaRao: 500n * TAO },
@@ -408,12 +404,7 @@ describe('a parent that is also a registered uid (per-hotkey sums, calculate_div
       ],
       subnets: [
         {
-          netuid: 1,
-          name: 'one',
-          ownerColdkey: 'oc',
-          ownerHotkey: 'oh',
-          poolTaoRao: 10_000n * TAO,
-          poolAlphaRao: 20_000n * TAO,
+          ...SUBNET_ONE,
           neurons: [
             { hotkey: 'oh', coldkey: 'oc' },
             { hotkey: 'c', coldkey: 'cc', stakeAlphaRao: 1_000n * TAO },
@@ -646,12 +637,7 @@ describe('two conflicting pending sets applied in one epoch block (do_set_pendin
       rootStakes: ['a', 'b', 'c', 'd'].map((h) => ({ hotkey: h, coldkey: `${h}c`, taoRao: 100n * TAO })),
       subnets: [
         {
-          netuid: 1,
-          name: 'one',
-          ownerColdkey: 'oc',
-          ownerHotkey: 'oh',
-          poolTaoRao: 10_000n * TAO,
-          poolAlphaRao: 20_000n * TAO,
+          ...SUBNET_ONE,
           neurons: [
             { hotkey: 'oh', coldkey: 'oc' },
             { hotkey: 'a', coldkey: 'ac', stakeAlphaRao: 100n * TAO },

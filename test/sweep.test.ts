@@ -257,7 +257,9 @@ describe('taosim sweep', () => {
     const bad = taosim('sweep', 'scenarios/baseline.yaml', '--seeds', '1', '--grid', 'chain.tao_weight=0.1,abc');
     expect([bad.status, bad.stderr]).toEqual([
       2,
-      expect.stringMatching(/chain\.tao_weight \(from the command line\): .*got "abc" \(with --grid chain\.tao_weight=abc\)\n$/),
+      expect.stringMatching(
+        /chain\.tao_weight \(from the command line\): .*got "abc" \(with --grid chain\.tao_weight=abc\)\n$/,
+      ),
     ]);
     for (const args of [
       ['--seeds', '2..1'],
