@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastFloatEpoch, useWasmBonds } from '../sim/consensus/fastFloatEpoch.ts';
+import { fastFloatEpoch, useWasmBonds, useWasmDividends } from '../sim/consensus/fastFloatEpoch.ts';
 import { genericEpoch, genericFloatEpoch } from '../sim/consensus/index.ts';
 import { replayScenario } from '../sim/consensus/replay.ts';
 import type { EpochInput, EpochResult, SparseMatrixU16, SparseRowU16 } from '../sim/consensus/types.ts';
@@ -138,6 +138,23 @@ for (const mode of ['float', 'exact'] as const)
 
     it('equal it on the mainnet-shaped benchmark subnets', () => {
       for (const yuma3 of [false, true]) expectSame(benchSubnet(16, 64, yuma3));
+    });
+  });
+
+// The WebAssembly Yuma3 bonds pass keeps rows with many entries dense; when the WebAssembly dividends decline, those
+// rows are written into the EMA bonds' CSR for the JavaScript dividends, held here to the generic path.
+for (const mode of ['float', 'exact'] as const)
+  describe(`fastFloatEpoch with the JavaScript dividends after the WebAssembly bonds pass (${mode} mode)`, () => {
+    beforeAll(() => {
+      exactMode = mode === 'exact';
+      useWasmDividends(false);
+    });
+    afterAll(() => useWasmDividends(true));
+
+    it('equals the generic epoch on random subnets and the benchmark subnets', () => {
+      fc.assert(fc.property(subnetArbitrary(), (input) => void expectSame(input)));
+      expectSame(benchSubnet(16, 64, true));
+      expectSame(benchSubnet(64, 256, true));
     });
   });
 

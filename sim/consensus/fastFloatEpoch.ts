@@ -39,6 +39,7 @@ const delta = new Csr();
 const yumaEma = new Csr();
 
 let wasmBonds = true;
+let wasmDividends = true;
 
 /**
  * Whether the fused bonds passes run in WebAssembly (the default) or in JavaScript — the fallback they take when
@@ -46,6 +47,14 @@ let wasmBonds = true;
  */
 export function useWasmBonds(on: boolean): void {
   wasmBonds = on;
+}
+
+/**
+ * For tests: whether the WebAssembly Yuma3 dividends run, or decline as they would on a value beyond the fast grid
+ * range (then the JavaScript dividends read the EMA bonds the WebAssembly bonds pass left).
+ */
+export function useWasmDividends(on: boolean): void {
+  wasmDividends = on;
 }
 
 /** The bond EMA's alpha: 1 − bma/10^6, as floatArith (plain) or fixedArith (I64F64 quotient, then I32F32). */
@@ -147,9 +156,23 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
 
   voters.build(activeStake, n);
   let bondsEntries = 0;
-  for (let i = 0; i < n; i++) bondsEntries += input.bonds[i]?.cols.length ?? 0;
+  // Rows the Yuma3 pass may keep dense (entries for at least a quarter of the columns; filtering only removes).
+  let denseRows = 0;
+  for (let i = 0; i < n; i++) {
+    const b = input.bonds[i]?.cols.length ?? 0;
+    bondsEntries += b;
+    if (4 * ((permits[i] ? (input.weights[i]?.cols.length ?? 0) : 0) + b) >= n) denseRows++;
+  }
   const entries = weightsEntries(input, permits);
-  const k = new KernelMemory(n, voters.count, entries, bondsEntries, entries + bondsEntries, !p.yuma3Enabled);
+  const k = new KernelMemory(
+    n,
+    voters.count,
+    entries,
+    bondsEntries,
+    entries + bondsEntries,
+    !p.yuma3Enabled,
+    denseRows,
+  );
   k.activeStake.set(activeStake.subarray(0, n));
   k.reg.set(reg.subarray(0, n));
   const { weights, consensus, trust, colSum: sums, dividends } = k;
@@ -205,7 +228,7 @@ export function fastFloatEpoch(input: EpochInput, exact = false): EpochResult {
       colSums(ema, n, sums);
     }
     normalize(incentive, n);
-    bonds = inWasm ? k.dividendsAndStore(true, exact, newPermits) : null;
+    bonds = inWasm ? k.dividendsAndStore(true, exact, newPermits, wasmDividends) : null;
     bonds ??= yuma3DividendsAndStore(ema, n, sums, incentive, activeStake, newPermits, dividends);
   } else {
     // The WebAssembly passes first; when they decline (an unsorted bonds row, a value beyond the fast grid range)

@@ -47,6 +47,7 @@ interface Exports {
   gridDiv(a: number, b: number): number;
   gridU16(v: number): number;
   yuma3Dividends(...args: number[]): number;
+  yuma3DenseToCsr(...args: number[]): void;
   yumaPass(...args: number[]): number;
   yumaDividends(...args: number[]): number;
 }
@@ -81,7 +82,8 @@ class Layout {
  * Original Yuma's regions (its raw bonds, ΔB, their column sums, the EMA's column maxima, a second reciprocals
  * region) are laid out only with `original`. The Yuma3 pass works two columns at a time and packs its rows without
  * a branch: consensus, ranks and column sums have a padding double past n, the EMA bonds one entry past the cap,
- * and `rows` is its dense scratch.
+ * and `rows` is its dense scratch; its rows with many entries stay dense (`dense`: `denseRows` rows of np doubles,
+ * an upper bound the caller counts; `slots`: each row's index there or −1) for the Yuma3 dividends.
  */
 export class KernelMemory {
   readonly n: number;
@@ -99,6 +101,8 @@ export class KernelMemory {
     readonly ranks: number;
     readonly colSum: number;
     readonly rows: number;
+    readonly dense: number;
+    readonly slots: number;
     readonly colSumB: number;
     readonly colSumD: number;
     readonly colMax: number;
@@ -152,7 +156,15 @@ export class KernelMemory {
   private readonly rCol: Uint16Array;
   private readonly rVal: Uint16Array;
 
-  constructor(n: number, nv: number, weightsCap: number, bondsCap: number, emaCap: number, original = false) {
+  constructor(
+    n: number,
+    nv: number,
+    weightsCap: number,
+    bondsCap: number,
+    emaCap: number,
+    original = false,
+    denseRows = 0,
+  ) {
     this.n = n;
     this.nv = nv;
     const l = new Layout();
@@ -170,6 +182,7 @@ export class KernelMemory {
       ranks: f64(n + 1),
       colSum: f64(n + 1),
       rows: f64(4 * (n + (n & 1))),
+      dense: f64(original ? 0 : denseRows * (n + (n & 1))),
       colSumB: f64(original ? n : 0),
       colSumD: f64(original ? n : 0),
       colMax: f64(original ? n : 0),
@@ -185,6 +198,7 @@ export class KernelMemory {
       wStart: l.take(4 * (n + 1)),
       wCol: l.take(4 * weightsCap),
       eStart: l.take(4 * (n + 1)),
+      slots: l.take(4 * n),
       eCol: l.take(4 * (emaCap + 1)),
       pos: l.take(4 * n),
       oStart: l.take(original ? 4 * (n + 1) : 0),
@@ -343,6 +357,8 @@ export class KernelMemory {
       at.eVal,
       at.colSum,
       at.rows,
+      at.slots,
+      at.dense,
     );
   }
 
@@ -392,11 +408,16 @@ export class KernelMemory {
    * The dividends and the bonds storage after `yumaPass` or `yuma3Pass` (ranks holding the normalised incentive):
    * fastFloatYuma.ts `normalizeStoreEma` (original Yuma: dividends not yet normalised) or fastFloatDividends.ts
    * `yuma3DividendsAndStore` (normalised) into `dividends`, and the stored rows (uids with a new permit) as views of
-   * one buffer. Null when a grid operation left the fast range (run the JavaScript).
+   * one buffer. Null when a grid operation left the fast range, or when `run` is false (a test's switch): then the
+   * EMA bonds' CSR is complete (dense rows written in) for the JavaScript.
    */
-  dividendsAndStore(yuma3: boolean, exact: boolean, newPermits: Uint8Array): SparseRowU16[] | null {
+  dividendsAndStore(yuma3: boolean, exact: boolean, newPermits: Uint8Array, run = true): SparseRowU16[] | null {
     const at = this.at;
     const n = this.n;
+    if (!run) {
+      if (yuma3) wasm.yuma3DenseToCsr(n, at.eStart, at.eCol, at.eVal, at.slots, at.dense);
+      return null;
+    }
     this.newPermits.set(newPermits.subarray(0, n));
     const size = storageSize(this.ema.start, n, newPermits);
     wasm.setGrid(exact ? 1 : 0);
@@ -413,9 +434,13 @@ export class KernelMemory {
       at.store,
       size,
       at.recip,
-      at.recip2,
+      yuma3 ? at.slots : at.recip2,
+      at.dense,
     );
-    if (status !== 0) return null;
+    if (status !== 0) {
+      if (yuma3) wasm.yuma3DenseToCsr(n, at.eStart, at.eCol, at.eVal, at.slots, at.dense); // for the JavaScript
+      return null;
+    }
     const buf = new Uint16Array(wasm.memory.buffer, at.store, 2 * size).slice(); // a copy the epoch's result owns
     return storedRows(buf, size, this.ema.start, n, newPermits);
   }

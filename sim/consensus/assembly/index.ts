@@ -3,5 +3,5 @@
 export { consensus } from './median';
 export { setGrid, gridMul, gridMul2, gridDiv, gridDiv2, gridDivBy, gridU16 } from './grid';
 export { loadWeights } from './weights';
-export { yuma3Pass, yuma3Dividends } from './yuma3';
+export { yuma3Pass, yuma3Dividends, yuma3DenseToCsr } from './yuma3';
 export { yumaPass, yumaDividends } from './yuma';

@@ -40,7 +40,7 @@ let rowTrust = 0.0;
 /** denseRow's loop over the columns, two at a time; `liquid`, `cf1` and `ex` are constants at every call. */
 @inline function denseLoop(
   liquid: bool, cf1: bool, ex: bool, consensus: usize, W: usize, PW: usize, B: usize, PB: usize, ranks: usize,
-  colSum: usize, eCol: usize, eVal: usize, np: i32, nnz: i32, scale: f64, alpha: f64, alphaAtZero: f64, k: f64,
+  colSum: usize, slot: usize, np: i32, nnz: i32, scale: f64, alpha: f64, alphaAtZero: f64, k: f64,
   low: f64, high: f64,
 ): i32 {
   const one = f64x2.splat(1);
@@ -98,17 +98,12 @@ let rowTrust = 0.0;
       out = v128.bitselect(f64x2.add(gmul2In(alphaV, wv, ex), decayed), v128.and(decayed, withBond), withWeight);
     }
     const positive = f64x2.gt(out, zero);
-    v128.store(colSum + o, f64x2.add(v128.load(colSum + o), v128.and(out, positive)));
-    // Packed without a branch: both lanes written, the count advanced past the positive ones (the padding lane
-    // is 0; the EMA bonds have one entry of slack).
-    const o0 = f64x2.extract_lane(out, 0);
-    const o1 = f64x2.extract_lane(out, 1);
-    setI32(eCol, at, j);
-    setF64(eVal, at, o0);
-    at += <i32>(o0 > 0);
-    setI32(eCol, at, j + 1);
-    setF64(eVal, at, o1);
-    at += <i32>(o1 > 0);
+    const kept2 = v128.and(out, positive);
+    v128.store(colSum + o, f64x2.add(v128.load(colSum + o), kept2));
+    // The row stays dense (its positive entries are the sparse row's); the count advances past them (a lane mask
+    // is −1 where true). The padding lane is 0.
+    v128.store(slot + o, kept2);
+    at -= <i32>(i64x2.extract_lane(positive, 0) + i64x2.extract_lane(positive, 1));
   }
   rowTrust = f64x2.extract_lane(tacc, 0) + f64x2.extract_lane(tacc, 1);
   return at;
@@ -118,14 +113,16 @@ let rowTrust = 0.0;
  * Row i of yuma3Pass on dense rows, two columns at a time (f64x2): the weights row and the kept bonds of the row are
  * scattered into zeroed scratch rows (values and presence flags: W, PW, B, PB, each `np` doubles), every column then
  * gets the sparse loop's arithmetic with absent entries contributing nothing (a flag of 0 multiplies them away or
- * selects 0), and the positive results are packed into the CSR in column order — the sparse loop's order, since
- * both rows are strictly increasing (bonds: else `rowUnsorted`). Adds to ranks and column sums, sets `rowTrust` (a
- * sum of grid values below 2^21: exact in any order). Returns the new entry count.
+ * selects 0), and the results stay a dense row at `slot` (np doubles, 0 where not positive): its positive entries,
+ * in column order, are the sparse loop's row, since both rows are strictly increasing (bonds: else `rowUnsorted`).
+ * The CSR's row starts count them (`yuma3DenseToCsr` writes them in when the JavaScript needs the CSR). Adds to
+ * ranks and column sums, sets `rowTrust` (a sum of grid values below 2^21: exact in any order). Returns the new
+ * entry count.
  */
 function denseRow(
   n: i32, np: i32, s: i32, e: i32, bs: i32, be: i32, wCol: usize, wVal: usize, bCol: usize, bVal: usize,
   keep: usize, consensus: usize, scale: f64, cf: i32, liquid: bool, alpha: f64, low: f64, high: f64, k: f64,
-  alphaAtZero: f64, ranks: usize, colSum: usize, eCol: usize, eVal: usize, nnz: i32, rows: usize,
+  alphaAtZero: f64, ranks: usize, colSum: usize, slot: usize, nnz: i32, rows: usize,
 ): i32 {
   const W = rows;
   const PW = rows + (<usize>np << 3);
@@ -148,18 +145,20 @@ function denseRow(
   // One copy of the loop per (liquid, clipped weights for bonds, exact) with those as constants: each copy keeps
   // only what its mode computes live (fewer vectors spilled to the stack).
   if (liquid) {
-    if (cf == 1) return exact ? denseLoop(true, true, true, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, true, false, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high);
-    return exact ? denseLoop(true, false, true, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, false, false, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+    if (cf == 1) return exact ? denseLoop(true, true, true, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, true, false, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+    return exact ? denseLoop(true, false, true, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, false, false, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
   }
-  if (cf == 1) return exact ? denseLoop(false, true, true, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, true, false, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high);
-  return exact ? denseLoop(false, false, true, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, false, false, consensus, W, PW, B, PB, ranks, colSum, eCol, eVal, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+  if (cf == 1) return exact ? denseLoop(false, true, true, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, true, false, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+  return exact ? denseLoop(false, false, true, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, false, false, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
 }
 
 /**
  * Returns 0, 1 when a kept bonds row is not strictly increasing, 2 when a grid operation left the fast range. Rows
  * with entries for at least a quarter of the columns go through the dense kernel (denseRow), the others through the
  * sparse merge below; both give the same doubles. `rows`: scratch for 4·np doubles (np: n rounded up to even), and
- * consensus, ranks and column sums must have room for np doubles (the padding column reads a consensus of 0).
+ * consensus, ranks and column sums must have room for np doubles (the padding column reads a consensus of 0). A
+ * dense row's results stay in the next of the `dense` region's rows (np doubles each: room for every row that may
+ * go dense), its index in `slots` (i32 per row, −1 for the sparse ones), for yuma3Dividends.
  */
 export function yuma3Pass(
   n: i32, wStart: usize, wCol: usize, wVal: usize,
@@ -167,8 +166,10 @@ export function yuma3Pass(
   lastTempo: f64, reg: usize, keep: usize, consensus: usize, activeStake: usize,
   cf: i32, liquid: bool, alpha: f64, low: f64, high: f64, k: f64, alphaAtZero: f64,
   trust: usize, ranks: usize, eStart: usize, eCol: usize, eVal: usize, colSum: usize, rows: usize,
+  slots: usize, dense: usize,
 ): i32 {
   const np = n + (n & 1);
+  let slotCount = 0;
   for (let j = 0; j < n; j++) store<u8>(keep + <usize>j, lastTempo <= f64At(reg, j) ? 0 : 1);
   for (let j = 0; j < np; j++) { setF64(ranks, j, 0); setF64(colSum, j, 0); }
   if (n & 1) setF64(consensus, n, 0);
@@ -181,6 +182,7 @@ export function yuma3Pass(
   let nnz = 0;
   for (let i = 0; i < n; i++) {
     setI32(eStart, i, nnz);
+    setI32(slots, i, -1);
     const s = i32At(wStart, i);
     const e = i32At(wStart, i + 1);
     const bs = i32At(bStart, i);
@@ -189,8 +191,10 @@ export function yuma3Pass(
     if (s == e && (liquid || bs == be)) continue;
     const scale = f64At(activeStake, i);
     if (4 * (e - s + be - bs) >= n) {
+      const slot = dense + ((<usize>slotCount * <usize>np) << 3);
+      setI32(slots, i, slotCount++);
       nnz = denseRow(n, np, s, e, bs, be, wCol, wVal, bCol, bVal, keep, consensus, scale, cf, liquid, alpha, low, high,
-        k, alphaAtZero, ranks, colSum, eCol, eVal, nnz, rows);
+        k, alphaAtZero, ranks, colSum, slot, nnz, rows);
       setF64(trust, i, rowTrust);
       continue;
     }
@@ -304,14 +308,43 @@ export function yuma3Pass(
 }
 
 /**
+ * dividendRow on a dense row (`slot`: np doubles, 0 where the sparse row has no entry), two columns at a time. A
+ * column sum of 0 means every entry of the column is 0, whose quotient is 0 either way (divided by 1 here). The
+ * terms are grid values below 2^21 in sum: exact in any order, so the lanes' sums equal the sparse loop's.
+ */
+@inline function denseDividendRow(
+  np: i32, slot: usize, colSum: usize, incentive: usize, stored: bool, store: usize, size: i32, at: i32, ex: bool,
+): f64 {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let acc = zero;
+  let pos = at;
+  for (let j = 0; j < np; j += 2) {
+    const o = <usize>j << 3;
+    const v = v128.load(slot + o);
+    const d = v128.load(colSum + o);
+    const x = gdiv2In(v, v128.bitselect(one, d, f64x2.eq(d, zero)), ex);
+    acc = f64x2.add(acc, gmul2In(v128.load(incentive + o), x, ex));
+    if (stored) {
+      const v0 = f64x2.extract_lane(v, 0);
+      const v1 = f64x2.extract_lane(v, 1);
+      if (v0 > 0) storeBond(store, size, pos++, j, v0);
+      if (v1 > 0) storeBond(store, size, pos++, j + 1, v1);
+    }
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
+/**
  * Yuma3 dividends from the EMA bonds and their column sums, normalised into `out`, and the bonds storage of the rows
  * with a new permit: their columns at `store`, their floor(b·65535) values `size` entries further. Returns 2 when a
  * grid operation left the fast range, else 0.
  */
 export function yuma3Dividends(
   n: i32, eStart: usize, eCol: usize, eVal: usize, colSum: usize, incentive: usize, activeStake: usize,
-  newPermits: usize, out: usize, store: usize, size: i32, recip: usize,
+  newPermits: usize, out: usize, store: usize, size: i32, recip: usize, slots: usize, dense: usize,
 ): i32 {
+  const np = n + (n & 1);
   if (exact) for (let j = 0; j < n; j++) { const d = f64At(colSum, j); setF64(recip, j, d != 0 ? 1 / d : 0); }
   let at = 0;
   let total = 0.0;
@@ -319,9 +352,15 @@ export function yuma3Dividends(
     const s = i32At(eStart, i);
     const e = i32At(eStart, i + 1);
     const stored = load<u8>(newPermits + <usize>i) != 0;
-    const rowSum = exact
-      ? dividendRow(s, e, eCol, eVal, colSum, recip, incentive, stored, store, size, at, true)
-      : dividendRow(s, e, eCol, eVal, colSum, recip, incentive, stored, store, size, at, false);
+    const k = i32At(slots, i);
+    const slot = dense + ((<usize>k * <usize>np) << 3);
+    const rowSum = k >= 0
+      ? exact
+        ? denseDividendRow(np, slot, colSum, incentive, stored, store, size, at, true)
+        : denseDividendRow(np, slot, colSum, incentive, stored, store, size, at, false)
+      : exact
+        ? dividendRow(s, e, eCol, eVal, colSum, recip, incentive, stored, store, size, at, true)
+        : dividendRow(s, e, eCol, eVal, colSum, recip, incentive, stored, store, size, at, false);
     const dv = gmul(rowSum, f64At(activeStake, i));
     setF64(out, i, dv);
     total += dv;
@@ -329,4 +368,25 @@ export function yuma3Dividends(
   }
   if (total != 0) for (let i = 0; i < n; i++) setF64(out, i, gdiv(f64At(out, i), total));
   return outOfRange ? 2 : 0;
+}
+
+/**
+ * The dense rows of yuma3Pass (`slots`) written into the EMA bonds' CSR where their entries belong (their positive
+ * entries in column order), for the JavaScript kernels that read the CSR when a WebAssembly pass declines.
+ */
+export function yuma3DenseToCsr(n: i32, eStart: usize, eCol: usize, eVal: usize, slots: usize, dense: usize): void {
+  const np = n + (n & 1);
+  for (let i = 0; i < n; i++) {
+    const k = i32At(slots, i);
+    if (k < 0) continue;
+    const slot = dense + ((<usize>k * <usize>np) << 3);
+    let at = i32At(eStart, i);
+    for (let j = 0; j < n; j++) {
+      const v = f64At(slot, j);
+      if (v > 0) {
+        setI32(eCol, at, j);
+        setF64(eVal, at++, v);
+      }
+    }
+  }
 }
