@@ -46,7 +46,6 @@ let rowTrust = 0.0;
   const one = f64x2.splat(1);
   const zero = f64x2.splat(0);
   const scaleV = f64x2.splat(scale);
-  const cfV = f64x2.splat(cf1 ? 1.0 : 0.0);
   const alphaV = f64x2.splat(alpha);
   const restV = f64x2.splat(1 - alpha);
   const zeroRate = f64x2.splat(alphaAtZero);
@@ -57,29 +56,31 @@ let rowTrust = 0.0;
     const o = <usize>j << 3;
     const th = v128.load(consensus + o);
     const v = v128.load(W + o);
-    const pw = v128.load(PW + o);
+    const present = f64x2.ne(v128.load(PW + o), zero);
     const raw = v128.load(B + o);
     const b = ex ? gdiv2In(raw, u16Max, true) : f64x2.div(raw, u16Max); // u16p
-    const m = v128.and(f64x2.lt(th, v), one);
-    const notPositive = v128.and(v128.not(f64x2.gt(th, zero)), one);
-    const kept = f64x2.sub(one, f64x2.mul(m, notPositive));
-    const x = f64x2.add(f64x2.mul(th, m), f64x2.mul(v, f64x2.sub(one, m)));
-    const keptHere = f64x2.mul(kept, pw);
-    tacc = f64x2.add(tacc, f64x2.mul(x, keptHere));
-    v128.store(ranks + o, f64x2.add(v128.load(ranks + o), f64x2.mul(gmul2In(scaleV, x, ex), keptHere)));
-    // A kept weight here (what the sparse loop goes on with), as a lane mask.
-    const withWeight = v128.and(f64x2.ge(kept, cfV), f64x2.ne(pw, zero));
+    // The sparse loop's 0/1 factors as lane masks: clipped (m = th < v) gives x = th·m + v·(1−m), the clipped
+    // weight; it is dropped (kept = 0) when clipped to a consensus that is not positive. A factor of 1 or 0 on a
+    // finite value ≥ 0 is the value or +0, as a mask's `and` gives.
+    const clip = f64x2.lt(th, v);
+    const x = v128.bitselect(th, v, clip);
+    const dropped = v128.and(clip, v128.not(f64x2.gt(th, zero)));
+    const keptHere = v128.andnot(present, dropped);
+    tacc = f64x2.add(tacc, v128.and(x, keptHere));
+    v128.store(ranks + o, f64x2.add(v128.load(ranks + o), v128.and(gmul2In(scaleV, x, ex), keptHere)));
+    // A kept weight here (what the sparse loop goes on with: kept ≥ cf and present).
+    const withWeight = cf1 ? keptHere : present;
     const wv = cf1 ? x : v;
     let out: v128;
     if (liquid) {
       let combined: v128;
-      if (cf1) combined = f64x2.mul(f64x2.sub(b, wv), v128.and(f64x2.lt(wv, b), one));
+      // (b − wv)·[wv < b]; where the factor is 0 this gives +0 for a −0 product: the same rate (α at 0) follows.
+      if (cf1) combined = v128.and(f64x2.sub(b, wv), f64x2.lt(wv, b));
       else {
-        const ge = v128.and(f64x2.ge(wv, b), one);
-        const diff = f64x2.add(f64x2.mul(f64x2.sub(wv, th), ge), f64x2.mul(f64x2.sub(b, wv), f64x2.sub(one, ge)));
-        const under = v128.and(f64x2.lt(diff, zero), one);
-        const over = v128.and(f64x2.gt(diff, one), one);
-        combined = f64x2.add(f64x2.mul(diff, f64x2.sub(f64x2.sub(one, under), over)), over);
+        // diff = (wv − th)·ge + (b − wv)·(1 − ge), then diff·(1 − under − over) + over: a choice of one term
+        // (adding a ±0 changes nothing), then 0 below 0 (−0 + 0 is +0), 1 above 1, else diff.
+        const diff = v128.bitselect(f64x2.sub(wv, th), f64x2.sub(b, wv), f64x2.ge(wv, b));
+        combined = v128.bitselect(one, v128.bitselect(zero, diff, f64x2.lt(diff, zero)), f64x2.gt(diff, one));
       }
       let rate = zeroRate;
       if (v128.any_true(v128.and(f64x2.ne(combined, zero), withWeight))) {
