@@ -122,6 +122,27 @@ const disorderedSubnet = subnetArbitrary().chain((input) => {
     });
 });
 
+/**
+ * Yuma3 with liquid alpha where its sigmoid is smooth (steepness ±200: α varies over the whole range of `combined`)
+ * and a bonds penalty of 0 or 1 (the fused passes), with a wide α range: every branch of the per-bond rate, including
+ * the clamp of `combined` to [0, 1], changes the bonds.
+ */
+const smoothLiquidSubnet = subnetArbitrary({ yuma3: true }).chain((input) =>
+  fc.record({ penalty: fc.constantFrom(0, 65535), steepness: fc.constantFrom(200, -200, 500) }).map(
+    (o): EpochInput => ({
+      ...input,
+      params: {
+        ...input.params,
+        liquidAlphaEnabled: true,
+        bondsPenalty: o.penalty,
+        alphaSigmoidSteepness: o.steepness,
+        alphaLow: 6553,
+        alphaHigh: 58982,
+      },
+    }),
+  ),
+);
+
 // The fused bonds passes run in WebAssembly; their JavaScript twins are the fallback when it declines (a value
 // beyond the fast grid range, which an epoch never produces), so they are held to the generic path on their own.
 for (const mode of ['float', 'exact'] as const)
@@ -170,6 +191,10 @@ for (const mode of ['float', 'exact'] as const)
 
     it('equals it with the owner uid, commit-reveal, a stake threshold, 0 < bonds penalty < 1 and a last step block', () => {
       fc.assert(fc.property(variedSubnet, (input) => void expectSame(input)));
+    });
+
+    it('equals it with liquid alpha in its smooth range and a bonds penalty of 0 or 1', () => {
+      fc.assert(fc.property(smoothLiquidSubnet, (input) => void expectSame(input)));
     });
 
     it('equals it on unsorted weight and bonds rows and rows with a repeated column', () => {
