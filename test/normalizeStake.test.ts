@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normalizeStake } from '../sim/consensus/fastFloatStake.ts';
+import { normalizeStake, smallestFirst } from '../sim/consensus/fastFloatStake.ts';
 import { fixedArith } from '../sim/consensus/fixed.ts';
 import { setExactGrid } from '../sim/consensus/grid.ts';
 import type { EpochInput } from '../sim/consensus/types.ts';
@@ -44,5 +44,36 @@ describe('exact stake normalisation', () => {
     const { fast, chain } = normalised([4n * ONE - 1n, 4n * ONE, 4n * ONE, 4n * ONE]);
     expect(fast).toEqual(chain);
     expect(chain[1]).toBe(1n << 30n); // 4 of a total just below 16: just above a quarter, floored to it
+  });
+});
+
+// The permits' top-k puts the r smallest keys first with a quickselect (fastFloatStake.ts `smallestFirst`): the same
+// set as the first r of a sort, whatever the order of the keys (ascending, descending, shuffled, clustered).
+describe('smallestFirst', () => {
+  it('leaves the r smallest of distinct keys in front, as a sort would', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 60 })), {
+          maxLength: 300,
+        }),
+        fc.nat(),
+        fc.constantFrom('as given', 'ascending', 'descending'),
+        (values, at, order) => {
+          const xs =
+            order === 'ascending'
+              ? [...values].sort((a, b) => a - b)
+              : order === 'descending'
+                ? [...values].sort((a, b) => b - a)
+                : values;
+          const r = xs.length === 0 ? 0 : at % (xs.length + 1);
+          const keys = Float64Array.from(xs);
+          smallestFirst(keys, keys.length, r);
+          const sorted = [...xs].sort((a, b) => a - b);
+          expect([...keys.subarray(0, r)].sort((a, b) => a - b)).toEqual(sorted.slice(0, r));
+          expect([...keys].sort((a, b) => a - b)).toEqual(sorted); // a permutation
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -51,7 +51,7 @@ let keys = new Float64Array(0);
 /**
  * `is_topk_nonzero` as permits.ts: non-zero stake, then the n−k smallest (stake, uid) pairs cleared. Zero stakes
  * sort first, so when they fill the n−k cleared places nothing else changes; otherwise the non-zero stakes (grid
- * values, stake·2^32 an integer) are sorted as the exact keys stake·2^32·n + uid with the native numeric sort.
+ * values, stake·2^32 an integer) are ordered as the exact keys stake·2^32·n + uid, the smallest selected (a quickselect).
  */
 export function topkNonzero(stake: Float64Array, n: number, k: number, permit: Uint8Array): void {
   let zeros = 0;
@@ -80,10 +80,40 @@ export function topkNonzero(stake: Float64Array, n: number, k: number, permit: U
     const s = stake[i]!;
     if (s !== 0) keys[m++] = s * 4294967296 * n + i;
   }
-  const sorted = keys.subarray(0, m).sort();
-  for (let r = 0; r < drop - zeros; r++) {
-    const key = sorted[r]!;
+  const clear = drop - zeros;
+  smallestFirst(keys, m, clear);
+  for (let r = 0; r < clear; r++) {
+    const key = keys[r]!;
     permit[key - Math.floor(key / n) * n] = 0;
+  }
+}
+
+/**
+ * Reorders xs[0..m) (distinct values) so that its r smallest come first, in some order (Hoare's quickselect, the
+ * middle element as pivot): the set a sort's first r would hold, in O(m) on average.
+ */
+export function smallestFirst(xs: Float64Array, m: number, r: number): void {
+  let lo = 0;
+  let hi = m - 1;
+  while (lo < hi && r > lo && r <= hi) {
+    const pivot = xs[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i]! < pivot) i++;
+      while (xs[j]! > pivot) j--;
+      if (i <= j) {
+        const t = xs[i]!;
+        xs[i] = xs[j]!;
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // Now xs[lo..j] ≤ pivot ≤ xs[i..hi] (and xs[j+1..i-1] = pivot): the boundary r lies in one part.
+    if (r <= j) hi = j;
+    else if (r >= i) lo = i;
+    else return;
   }
 }
 
