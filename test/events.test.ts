@@ -5,6 +5,7 @@ import type { BlockRecord } from '../sim/engine/blockStep.ts';
 import { buildScenario } from '../sim/engine/buildScenario.ts';
 import { runSimulation } from '../sim/engine/runSimulation.ts';
 import { loadScenario, ScenarioError } from '../sim/io/loadScenario.ts';
+import { lateEvents } from '../sim/io/runScenarioFile.ts';
 
 const scenario = (events: string, extra = '') => `
 name: events
@@ -115,5 +116,23 @@ describe('scenario events', () => {
     expect(problems('  - { at: 10, validators_become: { subnet: text, group: 2, kind: cabal } }')).toMatch(
       /events\[0\]\.validators_become\.group: a validator group index from 0 to 1 \(subnet text has 2 groups, numbered from 0\)/,
     );
+    // A date before the scenario's start (2026-06-30 by default) would never come.
+    expect(problems('  - { at: "2026-06-29T23:59:48Z", tao_weight: 0.1 }')).toMatch(
+      /^\d+:\d+: events\[0\]\.at: a date at or after the scenario's start \(2026-06-30T00:00:00Z\), got "2026-06-29T23:59:48Z"$/,
+    );
+    expect(problems('  - { at: "2026-06-30T00:00:00Z", tao_weight: 0.1 }')).toBe('');
+  });
+
+  it("after the run's last block are named in a warning (they never happen)", () => {
+    const text = scenario(
+      '  - { at: 1999, tao_weight: 0.1 }\n  - { at: 2001, tao_weight: 0.2 }\n  - { at: 1d, tao_weight: 0.3 }',
+    );
+    const s = loadScenario(text, 'x.yaml');
+    expect(lateEvents(s, buildScenario(s))).toEqual([
+      "events[1] at block 2001 comes after the run's last block (2000): it never happens",
+      "events[2] at block 7200 comes after the run's last block (2000): it never happens",
+    ]);
+    const shorter = loadScenario(text, 'x.yaml', ['duration=2001']);
+    expect(lateEvents(shorter, buildScenario(shorter))).toHaveLength(1);
   });
 });

@@ -80,6 +80,36 @@ describe('scenario files', () => {
     ]);
   });
 
+  it('refuse a dynamic pool without TAO or alpha (no price), and accept an empty stable one', () => {
+    expect(problemsOf(baseline, ['subnets[1].pool.alpha=0'])).toEqual([
+      expect.stringMatching(
+        /^ subnets\[1\]\.pool\.alpha \(from the command line\): a dynamic pool needs alpha above 0 \(its price is tao\/alpha\); a subnet without a pool is `mechanism: stable` \(\[legacy\] price 1\), got 0$/,
+      ),
+    ]);
+    expect(problemsOf(baseline, ['subnets[2].pool.tao=0'])).toEqual([
+      expect.stringMatching(/subnets\[2\]\.pool\.tao \(from the command line\): a dynamic pool needs tao above 0/),
+    ]);
+    expect(
+      problemsOf(baseline, ['subnets[2].pool.tao=0', 'subnets[2].pool.alpha=0', 'subnets[2].mechanism=stable']),
+    ).toEqual([]);
+  });
+
+  it('refuse an offline window that ends before it starts, pointing at its end', () => {
+    const text = baseline.replace(
+      '{ count: 4, stake: 10000, noise: 0.05 }',
+      '{ count: 4, stake: 10000, offline: [{ from: 2d, to: 1d }] }',
+    );
+    const line = text.split('\n').findIndex((l) => l.includes('offline')) + 1;
+    expect(problemsOf(text)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${line}:\\d+: subnets\\[2\\]\\.validators\\[0\\]\\.offline\\[0\\]\\.to: the end of the window after its start \\(from is block 14400, to is block 7200\\), got "1d"$`,
+        ),
+      ),
+    ]);
+    expect(problemsOf(text.replace('from: 2d, to: 1d', 'from: 1d, to: 2d'))).toEqual([]);
+  });
+
   it('start each subnet’s moving price at min(spot, 1) unless pool.moving_price says otherwise', () => {
     const warm = buildScenario(loadScenario(baseline, 'x.yaml')).genesis.subnets;
     // text: 60 000 TAO / 120 000 alpha = 0.5 → 2^31 as I96F32 bits.

@@ -325,7 +325,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
 
 /** The scenario's timeline as engine events (validator kind changes are handled by the agents themselves). */
 /** An event's block: an ISO date counts 12-second blocks from the scenario's start; anything else is an offset. */
-function eventBlock(s: ScenarioFile, at: number | string): number {
+export function eventBlock(s: ScenarioFile, at: number | string): number {
   return typeof at === 'string' && at.includes('T')
     ? Math.round((Date.parse(at) - Date.parse(s.start)) / 12_000)
     : durationBlocks(at as ScenarioFile['duration']);

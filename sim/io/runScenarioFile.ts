@@ -10,7 +10,7 @@ import { NETWORK_COLUMNS, SUBNET_COLUMNS, sampleRows } from '../../analysis/samp
 import { auditBooks } from '../economy/auditBooks.ts';
 import { GenesisError } from '../economy/genesis.ts';
 import { findSubnet } from '../economy/state.ts';
-import { buildScenario, type Simulation } from '../engine/buildScenario.ts';
+import { buildScenario, eventBlock, type Simulation } from '../engine/buildScenario.ts';
 import { runSimulation } from '../engine/runSimulation.ts';
 import { CsvSink } from './csvSink.ts';
 import { InputError } from './inputError.ts';
@@ -39,6 +39,20 @@ export function buildChecked(scenario: ScenarioFile, file: string): Simulation {
   }
 }
 
+/**
+ * The scenario's events that fall after the run's last block (a shortened `--blocks`, say): they never happen, which
+ * the user should hear about rather than find missing in the results.
+ */
+export function lateEvents(scenario: ScenarioFile, sim: Simulation): string[] {
+  const last = sim.genesis.block + sim.blocks;
+  return scenario.events.flatMap((e, k) => {
+    const at = eventBlock(scenario, e.at);
+    return at > last
+      ? [`events[${k}] at block ${at} comes after the run's last block (${last}): it never happens`]
+      : [];
+  });
+}
+
 /** The files a run (and `taosim report`) writes into its folder. */
 const RUN_OUTPUTS = ['network.csv', 'subnets.csv', 'agents.csv', 'summary.json', 'report.html'] as const;
 
@@ -57,6 +71,8 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   }
   const scenario = loadScenario(text, file, sets);
   const sim = buildChecked(scenario, file);
+  if (!opts.quiet)
+    for (const line of lateEvents(scenario, sim)) process.stderr.write(`taosim: warning: ${file}: ${line}\n`);
   const dir = opts.outDir ?? join('out', sim.name);
   checkOutDir(dir);
   // Rows stream into a temporary folder beside `dir`, moved into place only when the run has succeeded (a failed

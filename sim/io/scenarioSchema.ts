@@ -304,8 +304,8 @@ const subnet = z
       ),
     pool: z
       .object({
-        tao: tao('TAO in the pool (SubnetTAO)'),
-        alpha: tao('alpha in the pool (SubnetAlphaIn)'),
+        tao: tao('TAO in the pool (SubnetTAO); above 0 for a dynamic pool'),
+        alpha: tao('alpha in the pool (SubnetAlphaIn); above 0 for a dynamic pool'),
         spread: z
           .number()
           .min(0)
@@ -493,6 +493,39 @@ export const scenarioSchema = z
           message: `a validator group index from 0 to ${target.validators.length - 1} (subnet ${group.subnet} has ${target.validators.length} group${target.validators.length === 1 ? '' : 's'}, numbered from 0)`,
         });
       }
+    });
+    s.events.forEach((e, k) => {
+      if (typeof e.at === 'string' && e.at.includes('T') && Date.parse(e.at) < Date.parse(s.start)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', k, 'at'],
+          message: `a date at or after the scenario's start (${s.start})`,
+        });
+      }
+    });
+    s.subnets.forEach((sub, k) => {
+      if (sub.mechanism === 'dynamic') {
+        for (const side of ['tao', 'alpha'] as const) {
+          if (sub.pool[side] > 0) continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['subnets', k, 'pool', side],
+            message: `a dynamic pool needs ${side} above 0 (its price is tao/alpha); a subnet without a pool is \`mechanism: stable\` ([legacy] price 1)`,
+          });
+        }
+      }
+      sub.validators.forEach((g, gi) =>
+        g.offline.forEach((w, wi) => {
+          const from = durationBlocks(w.from);
+          const to = durationBlocks(w.to);
+          if (to > from) return;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['subnets', k, 'validators', gi, 'offline', wi, 'to'],
+            message: `the end of the window after its start (from is block ${from}, to is block ${to})`,
+          });
+        }),
+      );
     });
     s.subnets.forEach((sub, k) => {
       const max = sub.hyperparameters?.max_allowed_uids ?? s.subnet_defaults.max_allowed_uids ?? 256;
