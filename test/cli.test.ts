@@ -212,3 +212,19 @@ describe('taosim run: the output folder', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('taosim summarize', () => {
+  it('refuses a folder whose summary.json is not JSON, naming the line and column, exit 2', () => {
+    const dir = join(tmp, 'broken-run');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'network.csv'), 'block\n1\n');
+    writeFileSync(join(dir, 'subnets.csv'), 'block\n1\n');
+    writeFileSync(join(dir, 'summary.json'), '{\n  "name": x\n}\n');
+    const r = taosim('summarize', dir);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `taosim: ${dir}: not a run folder (summary.json: invalid JSON: Unexpected character "x" at position 12 (line 2, column 11))\n`,
+    );
+  });
+});

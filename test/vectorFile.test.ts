@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../sim/io/inputError.ts';
-import { parseJsonExact } from '../sim/io/parseJsonExact.ts';
+import { jsonErrorOffset, parseJsonExact } from '../sim/io/parseJsonExact.ts';
 import { readVectorFile } from '../sim/io/vectorFile.ts';
 
 const text = readFileSync(new URL('./vectors/epoch_test_bonds.json', import.meta.url), 'utf8');
@@ -58,7 +59,49 @@ describe('parseJsonExact', () => {
     );
     // the position is the file's own, not shifted by the rewriting of big integers
     expect(parseError('{"a": 18446744073709551615,\n "b": [1 2]}')).toMatch(/at position 37 \(line 2, column 10\)$/);
-    expect(parseError('')).toBe('f.json: invalid JSON: Unexpected end of JSON input');
+    // Node 20 leaves the position out of these two messages: it is found by reading the text again.
+    expect(parseError('')).toBe('f.json: invalid JSON: Unexpected end of JSON input (line 1, column 1)');
+    expect(parseError('{\n  "a": [1,\n   nul')).toBe(
+      'f.json: invalid JSON: Unexpected end of JSON input (line 3, column 7)',
+    );
+    expect(parseError('{\n  "a": x}')).toBe(
+      'f.json: invalid JSON: Unexpected character "x" at position 9 (line 2, column 8)',
+    );
+  });
+
+  it('jsonErrorOffset(text) is −1 for JSON and otherwise the position JSON.parse names, where it names one', () => {
+    // Texts near JSON: valid documents with one character inserted, deleted or replaced.
+    const near = fc
+      .tuple(
+        fc.json(),
+        fc.nat(),
+        fc.constantFrom('insert', 'delete', 'replace', 'none'),
+        fc.constantFrom(...'{}[],:"\\ -0123e.tnx\n'),
+      )
+      .map(([json, at, edit, c]) => {
+        const k = json.length === 0 ? 0 : at % json.length;
+        if (edit === 'insert') return json.slice(0, k) + c + json.slice(k);
+        if (edit === 'delete') return json.slice(0, k) + json.slice(k + 1);
+        if (edit === 'replace') return json.slice(0, k) + c + json.slice(k + 1);
+        return json;
+      });
+    fc.assert(
+      fc.property(near, (t) => {
+        let message: string | null = null;
+        try {
+          JSON.parse(t);
+        } catch (e) {
+          message = (e as Error).message;
+        }
+        const offset = jsonErrorOffset(t);
+        if (message === null) return void expect(offset).toBe(-1);
+        expect(offset).toBeGreaterThanOrEqual(0);
+        const named = /at position (\d+)/.exec(message);
+        if (named) expect(offset).toBe(Number(named[1]));
+        if (message.startsWith('Unexpected end')) expect(offset).toBe(t.length);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

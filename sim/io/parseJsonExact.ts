@@ -11,6 +11,15 @@ import { InputError } from './inputError.ts';
  * string in the file can contain: inside a JSON string such a character can only be written as a `\u00XX` escape, so
  * a character whose escape never appears in the text cannot occur in any decoded string.
  */
+/** JSON.parse, its error as `file: invalid JSON: … (line L, column C)` (an InputError). */
+export function parseJsonFile(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, `invalid JSON: ${withLineColumn((e as Error).message, text)}`);
+  }
+}
+
 export function parseJsonExact(text: string, file: string): unknown {
   let plain: unknown;
   try {
@@ -62,12 +71,128 @@ function tagFor(text: string): string | null {
   return null;
 }
 
-/** JSON.parse says "at position 1234"; add where that is in an editor. */
-function withLineColumn(message: string, text: string): string {
+/**
+ * JSON.parse says "at position 1234"; add where that is in an editor. Node 20's V8 leaves the position out of some
+ * messages ("Unexpected token 'x', … is not valid JSON", "Unexpected end of JSON input"): then it is found by
+ * reading the text again (`jsonErrorOffset`).
+ */
+export function withLineColumn(message: string, text: string): string {
   const m = /at position (\d+)/.exec(message);
-  if (!m) return message;
-  const before = text.slice(0, Number(m[1]));
+  const offset = m ? Number(m[1]) : jsonErrorOffset(text);
+  if (offset < 0) return message;
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
+  // Without a position V8 quotes the text around the token instead (newlines and all): say it our way.
+  const said = m
+    ? message
+    : offset >= text.length
+      ? 'Unexpected end of JSON input'
+      : `Unexpected character ${JSON.stringify(text[offset])} at position ${offset}`;
+  return `${said} (line ${line}, column ${column})`;
+}
+
+/**
+ * Where `text` stops being JSON (RFC 8259): the offset of the first character that cannot continue it, the text's
+ * length when it ends too soon, or −1 when it is JSON. Only for error messages.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const stop = (): never => {
+    throw new RangeError('not JSON');
+  };
+  const space = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const word = (w: string) => {
+    for (let k = 0; k < w.length; k++, i++) if (text[i] !== w[k]) stop();
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      if (i >= text.length) stop();
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) stop();
+      if (c !== 0x5c) {
+        i++;
+        continue;
+      }
+      i++;
+      if (text[i] === 'u') {
+        i++;
+        for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) stop();
+      } else if ('"\\/bfnrt'.includes(text[i] ?? 'x')) i++;
+      else stop();
+    }
+  };
+  const digits = () => {
+    const from = i;
+    while (i < text.length && text[i]! >= '0' && text[i]! <= '9') i++;
+    if (i === from) stop();
+  };
+  const number = () => {
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else digits();
+    if (text[i] === '.') {
+      i++;
+      digits();
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      digits();
+    }
+  };
+  const list = (close: string, item: () => void) => {
+    i++;
+    space();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      if (text[i] !== ',') stop();
+      i++;
+      space();
+    }
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{')
+      list('}', () => {
+        if (text[i] !== '"') stop();
+        string();
+        space();
+        if (text[i] !== ':') stop();
+        i++;
+        value();
+      });
+    else if (c === '[') list(']', value);
+    else if (c === '"') string();
+    else if (c === 't') word('true');
+    else if (c === 'f') word('false');
+    else if (c === 'n') word('null');
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+    else stop();
+  };
+  try {
+    value();
+    space();
+    return i < text.length ? i : -1;
+  } catch (e) {
+    if (e instanceof RangeError) return Math.min(i, text.length);
+    throw e;
+  }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { RunData } from '../../analysis/report/buildReport.ts';
+import { parseJsonFile } from './parseJsonExact.ts';
 
 /** Read a run folder written by `taosim run` (network.csv, subnets.csv, summary.json). */
 export function readRun(dir: string): RunData {
@@ -10,6 +11,6 @@ export function readRun(dir: string): RunData {
   return {
     network: csv('network.csv'),
     subnets: csv('subnets.csv'),
-    summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>,
+    summary: parseJsonFile(readFileSync(join(dir, 'summary.json'), 'utf8'), 'summary.json') as Record<string, unknown>,
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { Tinypool } from 'tinypool';
 import { loadScenario, ScenarioError } from './loadScenario.ts';
+import { parseJsonFile } from './parseJsonExact.ts';
 import { buildChecked } from './runScenarioFile.ts';
 import { ERROR_FILE, runSweepTask, type SweepTask, type SweepTaskResult, writeRunError } from './sweepTask.ts';
 
@@ -427,13 +428,17 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
 /** Read `<dir>/sweep.json` back (for --collect). */
 export function readSweepDefinition(dir: string): SweepDefinition {
   const file = join(dir, 'sweep.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SweepError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
   let def: SweepDefinition;
   try {
-    def = JSON.parse(readFileSync(file, 'utf8')) as SweepDefinition;
+    def = parseJsonFile(text, file) as SweepDefinition;
   } catch (e) {
-    throw new SweepError(
-      `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]})`,
-    );
+    throw new SweepError((e as Error).message);
   }
   const ok =
     Array.isArray(def.seeds) &&
