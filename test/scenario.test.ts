@@ -69,7 +69,22 @@ describe('scenario files', () => {
 
   it('name what was expected and what was found for a bad value, nested in a list', () => {
     const [p] = problemsOf(baseline.replace('{ count: 64, quality_mean: 0.5', '{ count: -3, quality_mean: 0.5'));
-    expect(p).toMatch(/^\d+:\d+: subnets\[0\]\.miners\.count: .*>=1, got -3$/);
+    expect(p).toMatch(/^\d+:\d+: subnets\[0\]\.miners\.count: expected at least 1, got -3$/);
+  });
+
+  it('say what a field expects in plain words: types, choices, bounds, and the shape of a group or a list', () => {
+    expect(
+      problemsOf(baseline, ['subnets[0].miners.count=ten', 'seed=1.5', 'subnets[0].validators[0].kind=evil']),
+    ).toEqual([
+      ' seed (from the command line): expected an integer, got 1.5',
+      ' subnets[0].validators[0].kind (from the command line): expected one of "honest", "lazy", "cabal", got "evil"',
+      ' subnets[0].miners.count (from the command line): expected a number, got "ten"',
+    ]);
+    expect(problemsOf(baseline, ['subnets[0].miners=5', 'subnets[1].name=""', 'subnets[2].validators=[]'])).toEqual([
+      ' subnets[0].miners (from the command line): expected a mapping of keys or a list, got 5',
+      ' subnets[1].name (from the command line): expected at least 1 character, got ""',
+      ' subnets[2].validators (from the command line): expected at least 1 entry, got []',
+    ]);
   });
 
   it('refuse a subnet with more neurons than max_allowed_uids, pointing at the miner count', () => {
@@ -122,7 +137,7 @@ describe('scenario files', () => {
     const s = loadScenario(baseline, 'x.yaml', ['chain.tao_weight=0.1', 'subnets[1].miners.count=7', 'seed=9']);
     expect([s.chain.tao_weight, (s.subnets[1]!.miners as { count: number }).count, s.seed]).toEqual([0.1, 7, 9]);
     expect(problemsOf(baseline, ['chain.tao_weight=2'])).toEqual([
-      expect.stringMatching(/chain\.tao_weight \(from the command line\): .*<=1, got 2$/),
+      expect.stringMatching(/chain\.tao_weight \(from the command line\): expected at most 1, got 2$/),
     ]);
   });
 

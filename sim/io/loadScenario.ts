@@ -41,6 +41,79 @@ function knownKeysAt(path: Path): string[] {
   return Object.keys(pick(node).shape ?? {});
 }
 
+/** What the schema validator reports (the fields taosim reads). */
+interface Issue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly errors?: readonly (readonly Issue[])[];
+  readonly expected?: string;
+  readonly values?: readonly unknown[];
+  readonly origin?: string;
+  readonly minimum?: number | bigint;
+  readonly maximum?: number | bigint;
+  readonly inclusive?: boolean;
+  readonly keys?: string[];
+}
+
+/**
+ * Issues with each union (a miner group or a list of them; a duration as blocks or text) replaced by the issues of
+ * the one option whose shape the value has, when only one has it: "count: expected a number" rather than "miners:
+ * invalid input".
+ */
+function flatIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] = []): Issue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors) {
+      const fitting = issue.errors.filter((o) => !o.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+      if (fitting.length === 1) return flatIssues(fitting[0]!, path);
+    }
+    return [{ ...issue, path }];
+  });
+}
+
+const TYPE_NOUNS: Record<string, string> = {
+  number: 'a number',
+  int: 'an integer',
+  string: 'text',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping of keys',
+  bigint: 'an integer',
+};
+
+/** The validator's message in the words of a scenario file ("expected an integer", "expected at least 1"). */
+function plainMessage(issue: Issue): string {
+  const bound = (v: number | bigint | undefined) => {
+    const unit = issue.origin === 'array' ? 'entr' : issue.origin === 'string' ? 'character' : '';
+    if (!unit) return String(v);
+    return `${v} ${unit}${Number(v) === 1 ? (unit === 'entr' ? 'y' : '') : unit === 'entr' ? 'ies' : 's'}`;
+  };
+  switch (issue.code) {
+    case 'invalid_union': {
+      // No option has the value's shape: say which shapes would do.
+      const shapes = (issue.errors ?? []).flatMap((o) =>
+        o
+          .filter((i) => i.code === 'invalid_type' && i.path.length === 0)
+          .map((i) => TYPE_NOUNS[i.expected ?? ''] ?? i.expected),
+      );
+      return shapes.length > 0 ? `expected ${[...new Set(shapes)].join(' or ')}` : issue.message;
+    }
+    case 'invalid_type':
+      return issue.expected && TYPE_NOUNS[issue.expected] ? `expected ${TYPE_NOUNS[issue.expected]}` : issue.message;
+    case 'invalid_value':
+      return issue.values
+        ? `expected ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+        : issue.message;
+    case 'too_small':
+      return `expected ${issue.inclusive === false ? 'above' : 'at least'} ${bound(issue.minimum)}`;
+    case 'too_big':
+      return `expected ${issue.inclusive === false ? 'below' : 'at most'} ${bound(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
 const valueAt = (data: unknown, path: Path): unknown =>
   path.reduce<unknown>(
     (v, k) => (typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined),
@@ -102,9 +175,9 @@ export function loadScenario(text: string, file: string, sets: readonly string[]
   const setPaths = sets.map((s) => showPath(setKeys(s.slice(0, s.indexOf('=')))));
   const result = scenarioSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => {
+  const problems = flatIssues(result.error.issues as unknown as readonly Issue[]).flatMap((issue) => {
     const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+    const keys = issue.code === 'unrecognized_keys' ? (issue.keys ?? []) : [undefined];
     return keys.map((key) => {
       const full = key === undefined ? path : [...path, key];
       const node = doc.getIn(full, true) as { range?: [number, number, number] } | undefined;
@@ -128,7 +201,7 @@ export function loadScenario(text: string, file: string, sets: readonly string[]
           ? unknownKeyMessage(key, knownKeysAt(path))
           : got === undefined
             ? `missing: a value is required${expected ? ` (${expected})` : ''}`
-            : `${issue.message}, got ${shown}`;
+            : `${plainMessage(issue)}, got ${shown}`;
       // A value from an override is blamed on it, not on the file's line that it replaced.
       const field = showPath(full);
       const set = setPaths.find((p) => field === p || field.startsWith(`${p}.`) || field.startsWith(`${p}[`));
