@@ -60,8 +60,15 @@ export function lineChart(spec: LineChartSpec): string {
   // The y range starts at 0 unless the values sit far from it (issuance), and is never empty.
   const lo = min(all, (p) => p[1]) ?? 0;
   const hi = max(all, (p) => p[1]) ?? 1;
-  const y0 = lo >= 0 && lo > 0.5 * hi ? lo - 0.05 * (hi - lo || Math.abs(hi) || 1) : Math.min(0, lo);
-  const y1 = hi > y0 ? hi + 0.02 * (hi - y0) : y0 + 1;
+  // A constant series (the block emission between halvings) is drawn from 0 with room above, not zoomed onto the
+  // top edge of its own empty range.
+  const flat = hi - lo <= 1e-9 * Math.max(Math.abs(hi), Math.abs(lo));
+  const y0 = flat
+    ? Math.min(0, 1.25 * lo)
+    : lo >= 0 && lo > 0.5 * hi
+      ? lo - 0.05 * (hi - lo || Math.abs(hi) || 1)
+      : Math.min(0, lo);
+  const y1 = flat ? Math.max(0, 1.25 * hi) || y0 + 1 : hi > y0 ? hi + 0.02 * (hi - y0) : y0 + 1;
   const xs = (x: number): number => M.left + ((x - (x0 ?? 0)) / ((x1 ?? 1) - (x0 ?? 0) || 1)) * (W - M.left - M.right);
   const ys = (y: number): number => H - M.bottom - ((y - y0) / (y1 - y0 || 1)) * (H - M.top - M.bottom);
   const parts: string[] = [];
