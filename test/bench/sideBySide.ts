@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
- * `npx tsx test/bench/sideBySide.ts <rev> [--pairs N] [--blocks N] [--mode float|fixed]`: the engine of this working
- * tree against revision <rev>, run at the same time, one process on each core, N times (default 4): 3 600 blocks of
- * the full network (agents, no CSV) each. On a shared machine two runs minutes apart can differ by 30 % whatever
- * the code; two runs side by side see the same machine, so their ratio is what a change did (docs/performance.md,
- * "Measured (session 6)"). Prints one JSON line per pair and a summary; needs git (a temporary worktree at <rev>)
- * and two cores.
+ * `npx tsx test/bench/sideBySide.ts <rev> [--pairs N] [--blocks N] [--mode float|fixed] [--epoch yuma|yuma3]`: the
+ * engine of this working tree against revision <rev>, run at the same time, one process on each core, N times
+ * (default 4): 3 600 blocks of the full network (agents, no CSV) each. On a shared machine two runs minutes apart can
+ * differ by 30 % whatever the code; two runs side by side see the same machine, so their ratio is what a change did
+ * (docs/performance.md, "Measured (session 6)"). With `--epoch`, the bench's 64 × 256 epoch instead (the fastest of
+ * 30 batches of 20 epochs, µs: the minimum is what a quiet machine gives, docs/performance.md "Session 8"). Prints
+ * one JSON line per pair and a summary; needs git (a temporary worktree at <rev>) and two cores.
  */
 const args = process.argv.slice(2);
 const rev = args[0];
@@ -24,6 +25,11 @@ const opt = (name: string, fallback: string): string => {
 const pairs = Number(opt('--pairs', '4'));
 const blocks = Number(opt('--blocks', '3600'));
 const mode = opt('--mode', 'float');
+const epoch = opt('--epoch', '');
+if (epoch !== '' && epoch !== 'yuma' && epoch !== 'yuma3') {
+  process.stderr.write('--epoch takes yuma or yuma3\n');
+  process.exit(2);
+}
 
 // The timing script, written into both trees (older revisions do not have it): CPU µs a block for the engine alone.
 const TIMER = `import { readFileSync } from 'node:fs';
@@ -38,6 +44,20 @@ runSimulation(sim.genesis, sim.params, sim.agents, ${blocks}, () => {});
 const c = process.cpuUsage(c0);
 process.stdout.write(JSON.stringify({ wall_us_block: Math.round((performance.now() - t0) * 1000 / ${blocks}), cpu_us_block: Math.round((c.user + c.system) / ${blocks}) }));
 `;
+// With --epoch: the fastest batch mean of the benchmark subnet's epoch, in µs (reported in the same field names).
+const EPOCH_TIMER = `import { runEpoch } from './sim/consensus/index.ts';
+import { benchSubnet } from './test/bench/epochCase.ts';
+const input = benchSubnet(64, 256, ${epoch === 'yuma3'});
+for (let i = 0; i < 300; i++) runEpoch(input, { mode: '${mode}' });
+let best = Infinity;
+for (let r = 0; r < 30; r++) {
+  const t0 = performance.now();
+  for (let i = 0; i < 20; i++) runEpoch(input, { mode: '${mode}' });
+  best = Math.min(best, (performance.now() - t0) / 20);
+}
+const us = Math.round(best * 1000);
+process.stdout.write(JSON.stringify({ wall_us_block: us, cpu_us_block: us }));
+`;
 const here = resolve('.');
 const base = mkdtempSync(join(tmpdir(), 'taosim-side-'));
 const git = (...a: string[]) => spawnSync('git', a, { cwd: here, encoding: 'utf8' });
@@ -48,7 +68,7 @@ if (added.status !== 0) {
 }
 symlinkSync(join(here, 'node_modules'), join(base, 'node_modules'));
 const timerName = '.side-by-side-timer.ts';
-for (const tree of [here, base]) writeFileSync(join(tree, timerName), TIMER);
+for (const tree of [here, base]) writeFileSync(join(tree, timerName), epoch ? EPOCH_TIMER : TIMER);
 
 /** One timing run in `tree`, with the young generation `taosim run` uses. */
 const time = (tree: string): Promise<{ wall_us_block: number; cpu_us_block: number }> =>
@@ -66,12 +86,13 @@ try {
   for (let p = 0; p < pairs; p++) {
     const [before, after] = await Promise.all([time(base), time(here)]);
     ratios.push(after.cpu_us_block / before.cpu_us_block);
-    process.stdout.write(`${JSON.stringify({ pair: p + 1, [rev]: before, working_tree: after })}\n`);
+    const show = (t: { wall_us_block: number; cpu_us_block: number }) => (epoch ? { us_epoch: t.cpu_us_block } : t);
+    process.stdout.write(`${JSON.stringify({ pair: p + 1, [rev]: show(before), working_tree: show(after) })}\n`);
   }
   const sorted = [...ratios].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   process.stdout.write(
-    `${JSON.stringify({ blocks, mode, pairs, cpu_ratio_median: Number(median.toFixed(3)), cpu_ratios: ratios.map((r) => Number(r.toFixed(3))) })}\n`,
+    `${JSON.stringify({ ...(epoch ? { epoch: `64x256 ${epoch}` } : { blocks }), mode, pairs, cpu_ratio_median: Number(median.toFixed(3)), cpu_ratios: ratios.map((r) => Number(r.toFixed(3))) })}\n`,
   );
 } finally {
   rmSync(join(here, timerName), { force: true });
