@@ -27,73 +27,35 @@ function reportOf(blocks: number): { dir: string; html: string } {
 }
 
 describe('lineChart', () => {
-  // The plot area of a chart: y from 16 (top margin) to 276 (320 − the bottom margin).
-  const ysOf = (svg: string): number[] =>
-    [...(/<path class="line" d="([^"]*)"/.exec(svg)?.[1] ?? '').matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) =>
-      Number(m[1]),
-    );
+  // The y of each point of a one-series chart; the plot area runs from 16 (top margin) to 276 (320 − bottom margin).
+  const ysOf = (points: [number, number][]): number[] => {
+    const svg = lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', points }] });
+    const d = /<path class="line" d="([^"]*)"/.exec(svg)?.[1] ?? '';
+    return [...d.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
+  };
 
   it('draws a constant series from 0 with room above, not on the top edge of its range', () => {
-    const ys = ysOf(
-      lineChart({
-        id: 'c',
-        title: 't',
-        xLabel: 'x',
-        yLabel: 'y',
-        series: [
-          {
-            name: 's',
-            points: [
-              [0, 1],
-              [10, 1],
-              [20, 1],
-            ],
-          },
-        ],
-      }),
-    );
+    const ys = ysOf([
+      [0, 1],
+      [10, 1],
+      [20, 1],
+    ]);
     expect(ys).toHaveLength(3);
     // 1 on a 0 … 1.25 axis: four fifths of the way up from 276 to 16.
     for (const y of ys) expect(y).toBeCloseTo(276 - 0.8 * 260, 0);
   });
 
   it('zooms onto values far from 0 that vary (issuance), and starts at 0 otherwise', () => {
-    const zoomed = ysOf(
-      lineChart({
-        id: 'c',
-        title: 't',
-        xLabel: 'x',
-        yLabel: 'y',
-        series: [
-          {
-            name: 's',
-            points: [
-              [0, 100],
-              [1, 110],
-            ],
-          },
-        ],
-      }),
-    );
+    const zoomed = ysOf([
+      [0, 100],
+      [1, 110],
+    ]);
     expect(zoomed[0]).toBeGreaterThan(250); // the lowest value near the bottom, not at 100/110 of the height
     expect(zoomed[1]).toBeLessThan(30);
-    const fromZero = ysOf(
-      lineChart({
-        id: 'c',
-        title: 't',
-        xLabel: 'x',
-        yLabel: 'y',
-        series: [
-          {
-            name: 's',
-            points: [
-              [0, 10],
-              [1, 100],
-            ],
-          },
-        ],
-      }),
-    );
+    const fromZero = ysOf([
+      [0, 10],
+      [1, 100],
+    ]);
     expect(fromZero[0]).toBeCloseTo(276 - (10 / 101.8) * 260, 0);
   });
 });
