@@ -80,6 +80,13 @@ describe('scenario files', () => {
       ' subnets[0].validators[0].kind (from the command line): expected one of "honest", "lazy", "cabal", got "evil"',
       ' subnets[0].miners.count (from the command line): expected a number, got "ten"',
     ]);
+    // A union with a literal option (chain.halving: issuance or {calendar_blocks}): a mapping is read as the mapping.
+    expect(problemsOf(baseline, ['chain.halving={calendar_blocks: ten}'])).toEqual([
+      ' chain.halving.calendar_blocks (from the command line): expected a number, got "ten"',
+    ]);
+    expect(problemsOf(baseline, ['chain.halving={calendar_block: 5}'])).toContainEqual(
+      expect.stringMatching(/unknown key `calendar_block` \(did you mean `calendar_blocks`\?\)/),
+    );
     expect(problemsOf(baseline, ['subnets[0].miners=5', 'subnets[1].name=""', 'subnets[2].validators=[]'])).toEqual([
       ' subnets[0].miners (from the command line): expected a mapping of keys or a list, got 5',
       ' subnets[1].name (from the command line): expected at least 1 character, got ""',
@@ -100,6 +107,9 @@ describe('scenario files', () => {
       expect.stringMatching(
         /^ subnets\[1\]\.pool\.alpha \(from the command line\): a dynamic pool needs alpha above 0 \(its price is tao\/alpha\); a subnet without a pool is `mechanism: stable` \(\[legacy\] price 1\), got 0$/,
       ),
+    ]);
+    expect(problemsOf(baseline, ['subnets[2].pool.tao=-1'])).toEqual([
+      ' subnets[2].pool.tao (from the command line): expected at least 0, got -1',
     ]);
     expect(problemsOf(baseline, ['subnets[2].pool.tao=0'])).toEqual([
       expect.stringMatching(/subnets\[2\]\.pool\.tao \(from the command line\): a dynamic pool needs tao above 0/),
@@ -123,6 +133,10 @@ describe('scenario files', () => {
       ),
     ]);
     expect(problemsOf(text.replace('from: 2d, to: 1d', 'from: 1d, to: 2d'))).toEqual([]);
+    // An end that is no duration is reported once, as such (the order check skips it).
+    expect(problemsOf(text.replace('from: 2d, to: 1d', 'from: 2 days, to: 3d'))).toEqual([
+      expect.stringMatching(/offline\[0\]\.from: a block count or e\.g\. 30d, 12h, 2w, 1y, got "2 days"$/),
+    ]);
   });
 
   it('start each subnet’s moving price at min(spot, 1) unless pool.moving_price says otherwise', () => {

@@ -69,6 +69,12 @@ describe('parseJsonExact', () => {
     );
   });
 
+  it('jsonErrorOffset(text) gives no position rather than a wrong one when the nesting is too deep to read', () => {
+    const deep = `${'['.repeat(200_000)}x`;
+    expect([-1, 200_000]).toContain(jsonErrorOffset(deep));
+    expect(jsonErrorOffset(`${'['.repeat(50)}x`)).toBe(50);
+  });
+
   it('jsonErrorOffset(text) is −1 for JSON and otherwise the position JSON.parse names, where it names one', () => {
     // Texts near JSON: valid documents with one character inserted, deleted or replaced.
     const near = fc

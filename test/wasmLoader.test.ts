@@ -110,6 +110,19 @@ describe('the WebAssembly weights loader', () => {
       );
     });
 
+  it('sums a very long row (repeated columns, 70 000 entries of 65 535) without overflow', () => {
+    const n = 100;
+    const long: [number, number][] = Array.from({ length: 70_000 }, (_, k) => [1 + (k % 90), 65535]);
+    const c: Case = {
+      n,
+      owner: -1,
+      rows: Array.from({ length: n }, (_, i) => (i === 0 ? long : [])),
+      reg: new Array(n).fill(0),
+      lastUpdate: new Array(n).fill(100),
+    };
+    for (const exact of [false, true]) expect(loaded(c, exact)).toEqual(model(c, exact));
+  });
+
   it('sees a disorder inside a block of eight, across two blocks and across a dropped diagonal entry', () => {
     const n = 40;
     const increasing = Array.from({ length: 24 }, (_, k) => k + 10);

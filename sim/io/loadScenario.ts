@@ -61,12 +61,21 @@ interface Issue {
  * the one option whose shape the value has, when only one has it: "count: expected a number" rather than "miners:
  * invalid input".
  */
-function flatIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] = []): Issue[] {
+function flatIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] = [], data?: unknown): Issue[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors) {
-      const fitting = issue.errors.filter((o) => !o.some((i) => i.code === 'invalid_type' && i.path.length === 0));
-      if (fitting.length === 1) return flatIssues(fitting[0]!, path);
+      // An option does not fit a value of another type, nor a mapping or list when it is a literal (`issuance`).
+      const value = valueAt(
+        data,
+        path.filter((k): k is string | number => typeof k !== 'symbol'),
+      );
+      const shaped = typeof value === 'object' && value !== null;
+      const fitting = issue.errors.filter(
+        (o) =>
+          !o.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || (shaped && i.code === 'invalid_value'))),
+      );
+      if (fitting.length === 1) return flatIssues(fitting[0]!, path, data);
     }
     return [{ ...issue, path }];
   });
@@ -175,7 +184,7 @@ export function loadScenario(text: string, file: string, sets: readonly string[]
   const setPaths = sets.map((s) => showPath(setKeys(s.slice(0, s.indexOf('=')))));
   const result = scenarioSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = flatIssues(result.error.issues as unknown as readonly Issue[]).flatMap((issue) => {
+  const problems = flatIssues(result.error.issues as unknown as readonly Issue[], [], raw).flatMap((issue) => {
     const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
     const keys = issue.code === 'unrecognized_keys' ? (issue.keys ?? []) : [undefined];
     return keys.map((key) => {

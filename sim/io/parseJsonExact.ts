@@ -94,12 +94,15 @@ export function withLineColumn(message: string, text: string): string {
 
 /**
  * Where `text` stops being JSON (RFC 8259): the offset of the first character that cannot continue it, the text's
- * length when it ends too soon, or −1 when it is JSON. Only for error messages.
+ * length when it ends too soon, or −1 when it is JSON (or nested too deeply to read). Only for error messages.
  */
+/** Thrown inside `jsonErrorOffset` where the text stops being JSON. */
+class NotJson extends Error {}
+
 export function jsonErrorOffset(text: string): number {
   let i = 0;
   const stop = (): never => {
-    throw new RangeError('not JSON');
+    throw new NotJson();
   };
   const space = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
@@ -192,7 +195,7 @@ export function jsonErrorOffset(text: string): number {
     space();
     return i < text.length ? i : -1;
   } catch (e) {
-    if (e instanceof RangeError) return Math.min(i, text.length);
-    throw e;
+    // Anything else (nesting too deep for the stack) leaves the position unknown.
+    return e instanceof NotJson ? Math.min(i, text.length) : -1;
   }
 }

@@ -506,7 +506,7 @@ export const scenarioSchema = z
     s.subnets.forEach((sub, k) => {
       if (sub.mechanism === 'dynamic') {
         for (const side of ['tao', 'alpha'] as const) {
-          if (sub.pool[side] > 0) continue;
+          if (sub.pool[side] !== 0) continue; // a negative amount is reported as such already
           ctx.addIssue({
             code: 'custom',
             path: ['subnets', k, 'pool', side],
@@ -516,6 +516,8 @@ export const scenarioSchema = z
       }
       sub.validators.forEach((g, gi) =>
         g.offline.forEach((w, wi) => {
+          // Ends that are not durations are reported as such already.
+          if (!duration.safeParse(w.from).success || !duration.safeParse(w.to).success) return;
           const from = durationBlocks(w.from);
           const to = durationBlocks(w.to);
           if (to > from) return;

@@ -12,7 +12,9 @@ const NOT_FIRST: v128 = i16x8(0, -1, -1, -1, -1, -1, -1, -1);
  * none is, −2 when several are. Eight columns at a time (a row rarely drops any: the diagonal at most).
  */
 function dropAt(rCol: usize, rs: i32, re: i32, n: i32, self: i32): i32 {
-  if (n > 32767) return -2; // beyond the lanes' signed range here: the scalar filter
+  // Beyond the lanes' signed range, or a row so long (repeated columns) that convert's i32 lane sums could overflow:
+  // the scalar filter.
+  if (n > 32767 || re - rs > 65536) return -2;
   const nv = i16x8.splat(<i16>n);
   const sv = i16x8.splat(<i16>(self < 0 ? n : self)); // no self: a column that is dropped anyway
   let hit = v128.splat<i32>(0);
@@ -68,8 +70,9 @@ function convert(rCol: usize, rVal: usize, a: i32, b: i32, wCol: usize, wVal: us
     prev = <i32>i16x8.extract_lane_u(c, 7);
     nnz += 8;
   }
-  let sum = rowSum + <i64>(i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1)) +
-    <i64>(i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3));
+  // Each lane holds at most 65536 / 4 values below 2^16 (dropAt): below 2^30, summed here as i64.
+  let sum = rowSum + <i64>i32x4.extract_lane(acc, 0) + <i64>i32x4.extract_lane(acc, 1) +
+    <i64>i32x4.extract_lane(acc, 2) + <i64>i32x4.extract_lane(acc, 3);
   let unsorted = rowUnsorted | <i32>v128.any_true(later);
   for (; k < b; k++) {
     const j = u16At(rCol, k);
