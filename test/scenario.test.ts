@@ -84,6 +84,9 @@ describe('scenario files', () => {
     expect(problemsOf(baseline, ['chain.halving={calendar_blocks: ten}'])).toEqual([
       ' chain.halving.calendar_blocks (from the command line): expected a number, got "ten"',
     ]);
+    expect(problemsOf(baseline, ['chain.halving=calendar'])).toEqual([
+      ' chain.halving (from the command line): expected "issuance" or a mapping of keys, got "calendar"',
+    ]);
     expect(problemsOf(baseline, ['chain.halving={calendar_block: 5}'])).toContainEqual(
       expect.stringMatching(/unknown key `calendar_block` \(did you mean `calendar_blocks`\?\)/),
     );

@@ -75,7 +75,9 @@ function flatIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] = [
         (o) =>
           !o.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || (shaped && i.code === 'invalid_value'))),
       );
-      if (fitting.length === 1) return flatIssues(fitting[0]!, path, data);
+      // A literal that is not met (a text other than `issuance`) is reported with the union's other forms.
+      const literalOnly = fitting[0]?.every((i) => i.path.length === 0 && i.code === 'invalid_value');
+      if (fitting.length === 1 && !literalOnly) return flatIssues(fitting[0]!, path, data);
     }
     return [{ ...issue, path }];
   });
@@ -100,11 +102,15 @@ function plainMessage(issue: Issue): string {
   };
   switch (issue.code) {
     case 'invalid_union': {
-      // No option has the value's shape: say which shapes would do.
+      // No option has the value's shape: say which shapes (or literals) would do.
       const shapes = (issue.errors ?? []).flatMap((o) =>
         o
-          .filter((i) => i.code === 'invalid_type' && i.path.length === 0)
-          .map((i) => TYPE_NOUNS[i.expected ?? ''] ?? i.expected),
+          .filter((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'))
+          .flatMap((i) =>
+            i.code === 'invalid_value'
+              ? (i.values ?? []).map((v) => JSON.stringify(v))
+              : [TYPE_NOUNS[i.expected ?? ''] ?? i.expected ?? ''],
+          ),
       );
       return shapes.length > 0 ? `expected ${[...new Set(shapes)].join(' or ')}` : issue.message;
     }
