@@ -36,7 +36,7 @@ function dropAt(rCol: usize, rs: i32, re: i32, n: i32, self: i32): i32 {
   return at;
 }
 
-// The row being converted by `convert`: its sum (u16 values: an exact integer), last column and order.
+// The row being loaded: its sum (u16 values: an exact integer), last column and whether its columns fell out of order.
 let rowSum: i64 = 0;
 let rowPrev = -1;
 let rowUnsorted = 0;
@@ -71,22 +71,22 @@ function convert(rCol: usize, rVal: usize, a: i32, b: i32, wCol: usize, wVal: us
     nnz += 8;
   }
   // Each lane holds at most 65536 / 4 values below 2^16 (dropAt): below 2^30, summed here as i64.
-  let sum = rowSum + <i64>i32x4.extract_lane(acc, 0) + <i64>i32x4.extract_lane(acc, 1) +
+  rowSum += <i64>i32x4.extract_lane(acc, 0) + <i64>i32x4.extract_lane(acc, 1) +
     <i64>i32x4.extract_lane(acc, 2) + <i64>i32x4.extract_lane(acc, 3);
-  let unsorted = rowUnsorted | <i32>v128.any_true(later);
-  for (; k < b; k++) {
-    const j = u16At(rCol, k);
-    const v = u16At(rVal, k);
-    setI32(wCol, nnz, j);
-    setF64(wVal, nnz++, <f64>v);
-    sum += v;
-    unsorted |= <i32>(j <= prev);
-    prev = j;
-  }
-  rowSum = sum;
+  rowUnsorted |= <i32>v128.any_true(later);
   rowPrev = prev;
-  rowUnsorted = unsorted;
+  for (; k < b; k++) nnz = take(wCol, wVal, nnz, u16At(rCol, k), u16At(rVal, k));
   return nnz;
+}
+
+/** One entry (column j, value v) appended to the CSR at `nnz`, into the row's sum and order; returns nnz + 1. */
+@inline function take(wCol: usize, wVal: usize, nnz: i32, j: i32, v: i32): i32 {
+  setI32(wCol, nnz, j);
+  setF64(wVal, nnz, <f64>v);
+  rowSum += v;
+  rowUnsorted |= <i32>(j <= rowPrev);
+  rowPrev = j;
+  return nnz + 1;
 }
 
 /**
@@ -114,8 +114,9 @@ export function loadWeights(
     const cb = f64At(commit, i);
     const self = i != owner ? i : -1;
     const first = nnz;
-    let sum: i64 = 0;
-    let prev = -1;
+    rowSum = 0;
+    rowPrev = -1;
+    rowUnsorted = 0;
     const rs = i32At(rStart, i);
     const re = i32At(rStart, i + 1);
     const drop = lu > newest && cb >= newest ? dropAt(rCol, rs, re, n, self) : -2;
@@ -123,13 +124,8 @@ export function loadWeights(
     // 64 × 256 (the optimiser does not split the loop itself).
     if (drop != -2) {
       // No weight dropped by registration, at most one entry dropped (the diagonal, say): the rest converted as is.
-      rowSum = 0;
-      rowPrev = -1;
-      rowUnsorted = 0;
       nnz = convert(rCol, rVal, rs, drop < 0 ? re : drop, wCol, wVal, nnz);
       if (drop >= 0) nnz = convert(rCol, rVal, drop + 1, re, wCol, wVal, nnz);
-      sum = rowSum;
-      unsorted |= rowUnsorted;
     } else {
       // Weights set at or before some registration, or several entries to drop (rare): each entry checked.
       for (let k = rs; k < re; k++) {
@@ -137,15 +133,11 @@ export function loadWeights(
         if (j >= n || j == self) continue;
         const rj = f64At(reg, j);
         if (lu <= rj || cb < rj) continue;
-        const v = u16At(rVal, k);
-        setI32(wCol, nnz, j);
-        setF64(wVal, nnz++, <f64>v);
-        sum += v;
-        unsorted |= <i32>(j <= prev);
-        prev = j;
+        nnz = take(wCol, wVal, nnz, j, u16At(rVal, k));
       }
     }
-    const s = <f64>sum;
+    unsorted |= rowUnsorted;
+    const s = <f64>rowSum;
     const p = i32At(pos, i);
     // Exact mode divides through the sum's reciprocal where that truncates alike (gdivBy; in float mode the
     // division is cheaper than that test).
