@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditBooks } from '../sim/economy/auditBooks.ts';
 import { halvingThresholdRao } from '../sim/economy/blockEmission.ts';
+import { dissolveSubnet } from '../sim/economy/dissolveSubnet.ts';
 import { DEFAULT_CHAIN_PARAMS } from '../sim/economy/genesis.ts';
 import {
   lockReductionInterval,
@@ -11,7 +12,7 @@ import {
   subnetToPrune,
 } from '../sim/economy/ops/registerSubnet.ts';
 import { spotPriceU64F64 } from '../sim/economy/pool.ts';
-import { stakeOf } from '../sim/economy/sharePool.ts';
+import { addStakeWithShares, EMPTY_STAKE, stakeOf } from '../sim/economy/sharePool.ts';
 import type { ChainParams, ChainState } from '../sim/economy/state.ts';
 import { TxError } from '../sim/economy/txError.ts';
 import { runBlocks } from '../sim/engine/runBlocks.ts';
@@ -176,11 +177,61 @@ describe('subnet registration', () => {
     expect(s1.subnets.find((x) => x.netuid === victim.netuid)!.name).toBe('new1');
     const gained = (s1.balances.get(coldkey) ?? 0n) - (s0.balances.get(coldkey) ?? 0n);
     expect(gained).toBeGreaterThan(0n);
-    // Pro rata to all alpha counted (every staker's stake, plus the protocol's: alpha in the pool and bought alpha).
-    let counted = victim.pool.alphaInRao + victim.protocolAlphaRao;
+    // Pro rata to all alpha counted: every staker's stake and the protocol-bought alpha — not the pool's own alpha,
+    // since a subnet present at the start registered before TaoInRefundDeploymentBlock (the legacy rule).
+    expect(victim.registeredAt).toBeLessThanOrEqual(s0.taoInRefundDeploymentBlock);
+    let counted = victim.protocolAlphaRao;
     for (const pool of victim.stakes.values()) for (const c of pool.shares.keys()) counted += stakeOf(pool, c);
     const owed = (victim.pool.taoRao * stake) / counted;
     expect(gained === owed || gained === owed + 1n).toBe(true);
     expect(auditBooks(s1)).toEqual([]);
+
+    // A subnet registered during the run counts the alpha still in its pool too (the pool's share is recycled).
+    const young = s1.subnets.find((x) => x.netuid === victim.netuid)!;
+    expect(young.registeredAt).toBeGreaterThan(s1.taoInRefundDeploymentBlock);
+    const staked = {
+      ...young,
+      stakes: new Map([['f1', addStakeWithShares(EMPTY_STAKE, 'founder', young.pool.alphaInRao)]]),
+    };
+    const crafted = { ...s1, subnets: s1.subnets.map((x) => (x.netuid === young.netuid ? staked : x)) };
+    const out = dissolveSubnet(crafted, young.netuid);
+    // The founder's alpha equals the pool's: half the pot each (the protocol bought none).
+    expect(young.protocolAlphaRao).toBe(0n);
+    expect(out.paidRao).toBe(young.pool.taoRao / 2n);
+    expect(out.recycledRao).toBe(young.pool.taoRao - young.pool.taoRao / 2n);
+  });
+
+  it('reuses the pruned subnet’s netuid even when a lower one is free', () => {
+    const p: ChainParams = { ...params, subnetLimit: 2, networkImmunityPeriod: 10 };
+    const s0 = rich(runBlocks(smallNetwork(), p, 20));
+    const gap = dissolveSubnet(s0, 1).state; // netuid 1 free, two subnets left: at the limit
+    const victim = subnetToPrune(gap, p)!;
+    expect(victim.netuid).not.toBe(1);
+    const s1 = registerSubnet(gap, p, { coldkey: 'founder', hotkey: 'f1', name: 'new1' });
+    expect(s1.subnets.find((x) => x.name === 'new1')!.netuid).toBe(victim.netuid);
+    expect(s1.subnets.map((x) => x.netuid)).not.toContain(1);
+  });
+
+  it('hands the leftover rao to the largest remainders, the protocol’s part among them', () => {
+    const s0 = smallNetwork();
+    const sub = s0.subnets[0]!;
+    // One holder with 3 rao of alpha, 1 rao of protocol-bought alpha (a legacy subnet: the pool's alpha left out), a
+    // pot of 7 rao: the holder's 7·3/4 = 5 rem 1, the protocol's 7·1/4 = 1 rem 3 — the leftover rao is the protocol's.
+    const crafted: ChainState = {
+      ...s0,
+      subnets: s0.subnets.map((x) =>
+        x.netuid === sub.netuid
+          ? {
+              ...x,
+              stakes: new Map([['h', addStakeWithShares(EMPTY_STAKE, 'holder', 3n)]]),
+              pool: { ...x.pool, taoRao: 7n },
+              protocolAlphaRao: 1n,
+            }
+          : x,
+      ),
+    };
+    const out = dissolveSubnet(crafted, sub.netuid);
+    expect([out.paidRao, out.recycledRao]).toEqual([5n, 2n]);
+    expect((out.state.balances.get('holder') ?? 0n) - (s0.balances.get('holder') ?? 0n)).toBe(5n);
   });
 });

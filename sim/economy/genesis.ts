@@ -331,5 +331,6 @@ export function genesisState(spec: GenesisSpec): ChainState {
     subnets,
     lastLockRao: 0n,
     lastLockBlock: 0,
+    taoInRefundDeploymentBlock: block,
   };
 }

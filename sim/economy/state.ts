@@ -240,6 +240,12 @@ export interface ChainState {
   /** `NetworkLastLockCost` and `NetworkLastLockBlock`: the last subnet registration (0 = none yet). */
   readonly lastLockRao: bigint;
   readonly lastLockBlock: number;
+  /**
+   * `TaoInRefundDeploymentBlock`: subnets registered at or before it dissolve by the legacy rule (the pool's alpha
+   * not counted against the holders). Set by a migration before the scenario's start: the genesis block, so subnets
+   * present at the start are legacy and those registered during a run are not.
+   */
+  readonly taoInRefundDeploymentBlock: number;
 }
 
 /** A committed weights row, revealed at the epoch `epoch + revealPeriodEpochs`. */
@@ -389,6 +395,7 @@ export function copyChain(s: ChainState): Mutable<ChainState> {
     subnets: s.subnets,
     lastLockRao: s.lastLockRao,
     lastLockBlock: s.lastLockBlock,
+    taoInRefundDeploymentBlock: s.taoInRefundDeploymentBlock,
   };
 }
 

@@ -270,7 +270,9 @@ const event = z
     dissolve_subnet: z
       .string()
       .optional()
-      .describe("dissolve this subnet (its pool TAO to its stakers pro rata by value; the protocol's share recycled)"),
+      .describe(
+        'dissolve this subnet (its pool TAO to its stakers pro rata by value, beside protocol-bought alpha, whose share is recycled)',
+      ),
     validators_become: z
       .object({
         subnet: z.string().describe('the subnet’s name'),

@@ -117,8 +117,9 @@ export function registerSubnet(
   if (balance < cost)
     throw new TxError('CannotAffordLockCost', `${tx.coldkey} holds ${balance} rao, the subnet lock costs ${cost}`);
   const s = prune ? dissolveSubnet(state, prune.netuid).state : state;
-  let netuid = 1;
-  while (s.subnets.some((x) => x.netuid === netuid)) netuid++;
+  // The pruned subnet's netuid is reused; otherwise the lowest free one (`get_next_netuid`).
+  let netuid = prune?.netuid ?? 1;
+  if (!prune) while (s.subnets.some((x) => x.netuid === netuid)) netuid++;
   const alphaIn = (cost << 64n) / medianPriceU64F64(s.subnets);
   const subnet = subnetAt(
     {
