@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUBNET_PARAMS } from '../sim/economy/genesis.ts';
+import { subnetToPrune } from '../sim/economy/ops/registerSubnet.ts';
 import { buildScenario } from '../sim/engine/buildScenario.ts';
 import { loadScenario, ScenarioError } from '../sim/io/loadScenario.ts';
 import { runScenarioFile } from '../sim/io/runScenarioFile.ts';
@@ -139,6 +140,35 @@ describe('scenario files', () => {
     // An end that is no duration is reported once, as such (the order check skips it).
     expect(problemsOf(text.replace('from: 2d, to: 1d', 'from: 2 days, to: 3d'))).toEqual([
       expect.stringMatching(/offline\[0\]\.from: a block count or e\.g\. 30d, 12h, 2w, 1y, got "2 days"$/),
+    ]);
+  });
+
+  it('date subnets and their neurons `age` before the start (default 1y): past immunity, emission long started', () => {
+    const old = buildScenario(loadScenario(baseline, 'x.yaml', ['chain.subnet_limit=3']));
+    const year = 2_629_800;
+    for (const sub of old.genesis.subnets) {
+      expect([sub.registeredAt, sub.firstEmissionBlock]).toEqual([-year, -year]);
+      expect(new Set(sub.neurons.registeredAt)).toEqual(new Set([-year]));
+    }
+    // At the subnet limit a subnet of a year ago may be pruned at once (NetworkImmunityPeriod 864 000 blocks)...
+    expect(subnetToPrune(old.genesis, old.params)).not.toBeNull();
+    // ...one registered at the start may not, for 120 days; its moving price's EMA starts its ramp then.
+    const fresh = buildScenario(
+      loadScenario(baseline, 'x.yaml', [
+        'chain.subnet_limit=3',
+        'subnets[0].age=0',
+        'subnets[1].age=0',
+        'subnets[2].age=0',
+      ]),
+    );
+    expect(fresh.genesis.subnets.map((x) => [x.registeredAt, x.firstEmissionBlock])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(subnetToPrune(fresh.genesis, fresh.params)).toBeNull();
+    expect(problemsOf(baseline, ['subnets[0].age=-1d'])).toEqual([
+      expect.stringMatching(/subnets\[0\]\.age \(from the command line\): /),
     ]);
   });
 

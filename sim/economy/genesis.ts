@@ -94,8 +94,14 @@ export interface SubnetSpec {
    * 'zero' = a subnet just created (its EMA then ramps up from 0 and it earns no share for a while, as on chain).
    */
   readonly movingPrice?: 'spot' | 'zero' | number;
-  /** Block emissions start (start_call); null = not started. Default: genesis block. */
+  /** Block emissions start (start_call); null = not started. Default: the subnet's registration block. */
   readonly firstEmissionBlock?: number | null;
+  /**
+   * `NetworkRegisteredAt`, and the registration block of its neurons (`BlockAtRegistration`): default the genesis
+   * block (just registered); an earlier block for a subnet that existed long before (past its immunity, its moving
+   * price's EMA at full rate).
+   */
+  readonly registeredAt?: number;
   /**
    * `SubnetMechanism`: 'dynamic' (1, default: a dTAO pool) or 'stable' (0: price 1, 1:1 swaps without fee, moving
    * price 1 — root's mechanism, and how every subnet's stake worked before dTAO).
@@ -181,7 +187,7 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
     name: spec.name,
     ownerColdkey: spec.ownerColdkey,
     ownerHotkey: spec.ownerHotkey,
-    registeredAt: block,
+    registeredAt: spec.registeredAt ?? block,
     params,
     pool: {
       // A stable subnet's stake is TAO held 1:1 by the subnet, so its reserve holds the stake given at genesis too.
@@ -201,7 +207,7 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
           : typeof spec.movingPrice === 'number'
             ? BigInt(Math.round(spec.movingPrice * 2 ** 32))
             : spotCappedI96F32(spec.poolTaoRao, spec.poolAlphaRao),
-    firstEmissionBlock: spec.firstEmissionBlock === undefined ? block : spec.firstEmissionBlock,
+    firstEmissionBlock: spec.firstEmissionBlock === undefined ? (spec.registeredAt ?? block) : spec.firstEmissionBlock,
     pending: { serverRao: 0n, validatorRao: 0n, rootAlphaRao: 0n, ownerCutRao: 0n },
     // init_new_network staggers epochs: LastEpochBlock = now - (netuid % tempo).
     lastEpochBlock: Math.max(0, block - (spec.netuid % Math.max(1, params.tempo))),
@@ -215,7 +221,7 @@ export function subnetAt(spec: SubnetSpec, block: number): SubnetState {
     registrationsThisBlock: 0,
     neurons: {
       hotkeys: spec.neurons.map((x) => x.hotkey),
-      registeredAt: spec.neurons.map(() => block),
+      registeredAt: spec.neurons.map(() => spec.registeredAt ?? block),
       lastUpdate: spec.neurons.map(() => block),
       weights: spec.neurons.map(() => emptyRow),
       bonds: spec.neurons.map(() => emptyRow),

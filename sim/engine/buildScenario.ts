@@ -257,6 +257,7 @@ export function buildScenario(file: ScenarioFile): Simulation {
       poolTaoRao: rao(sub.pool.tao),
       poolAlphaRao: rao(sub.pool.alpha),
       mechanism: sub.mechanism,
+      registeredAt: sub.age === 0 ? 0 : -durationBlocks(sub.age),
       ...(childkeys.length > 0 && { childkeys }),
       ...(sub.pool.moving_price !== undefined && { movingPrice: sub.pool.moving_price }),
       neurons,

@@ -298,6 +298,12 @@ const subnet = z
     name: z.string().min(1).describe('short name, e.g. text'),
     purpose: z.string().optional().describe('what the subnet does, e.g. "text generation"'),
     copies: z.number().int().min(1).default(1).describe('repeat this subnet N times (named <name>1 … <name>N)'),
+    age: z
+      .union([z.literal(0), duration])
+      .default('1y')
+      .describe(
+        'how long before the start the subnet and its neurons registered and its emission started (default 1y, a mainnet subnet: past its 120-day immunity, its moving price at full EMA rate; 0 = registered at the start)',
+      ),
     mechanism: z
       .enum(['dynamic', 'stable'])
       .default('dynamic')
