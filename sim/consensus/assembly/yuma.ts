@@ -3,7 +3,7 @@
 // fast-kernel tests, which hold the epoch to the generic one in both modes). Matrices are CSR regions of the
 // module's memory (row starts i32, columns i32, values f64); arguments named as arrays are byte offsets chosen by
 // the caller (wasmKernel.ts).
-import { exact, gdiv, gdivBy, gdivIn, gmul, gmulIn, outOfRange } from './grid';
+import { exact, gdiv, gdiv2In, gdivBy, gdivIn, gmul, gmul2In, gmulIn, outOfRange } from './grid';
 import { f64At, i32At, setF64, setI32, storeBond, u16At } from './memory';
 
 const END: i32 = 0x7fffffff;
@@ -184,11 +184,56 @@ export function yumaDividends(
     const stored = load<u8>(newPermits + <usize>i) != 0;
     const rowSum = exact
       ? yumaDividendRow(first, end, eCol, eVal, colSum, colMax, recipS, recipM, incentive, stored, store, size, at, true)
-      : yumaDividendRow(first, end, eCol, eVal, colSum, colMax, recipS, recipM, incentive, stored, store, size, at, false);
+      : yumaDividendRowFloat(first, end, eCol, eVal, colSum, colMax, incentive, stored, store, size, at);
     setF64(out, i, rowSum);
     if (stored) at += end - first;
   }
   return outOfRange ? 2 : 0;
+}
+
+/**
+ * yumaDividendRow in float mode, two entries at a time (their columns' sums, maxima and incentives gathered into
+ * lanes): the same quotients and products lane by lane (gdiv2/gmul2), a column sum or maximum of 0 giving the
+ * entry itself as the scalar loop does. The terms are grid values below 2^21 in sum: exact in any order.
+ */
+@inline function yumaDividendRowFloat(
+  first: i32, end: i32, eCol: usize, eVal: usize, colSum: usize, colMax: usize, incentive: usize, stored: bool,
+  store: usize, size: i32, at: i32,
+): f64 {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let acc = zero;
+  let q = first;
+  for (; q + 1 < end; q += 2) {
+    const j0 = i32At(eCol, q);
+    const j1 = i32At(eCol, q + 1);
+    const v = v128.load(eVal + (<usize>q << 3));
+    const sum = f64x2.replace_lane(f64x2.splat(f64At(colSum, j0)), 1, f64At(colSum, j1));
+    const noSum = f64x2.eq(sum, zero);
+    const x = v128.bitselect(v, gdiv2In(v, v128.bitselect(one, sum, noSum), false), noSum);
+    const inc = f64x2.replace_lane(f64x2.splat(f64At(incentive, j0)), 1, f64At(incentive, j1));
+    acc = f64x2.add(acc, gmul2In(inc, x, false));
+    if (stored) {
+      const d = f64x2.replace_lane(f64x2.splat(f64At(colMax, j0)), 1, f64At(colMax, j1));
+      const noMax = f64x2.eq(d, zero);
+      const y = v128.bitselect(x, gdiv2In(x, v128.bitselect(one, d, noMax), false), noMax);
+      storeBond(store, size, at + q - first, j0, f64x2.extract_lane(y, 0));
+      storeBond(store, size, at + q + 1 - first, j1, f64x2.extract_lane(y, 1));
+    }
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (q < end) {
+    const j = i32At(eCol, q);
+    const sum = f64At(colSum, j);
+    const v = f64At(eVal, q);
+    const x = sum != 0 ? gdivIn(v, sum, false) : v;
+    s += gmulIn(f64At(incentive, j), x, false);
+    if (stored) {
+      const d = f64At(colMax, j);
+      storeBond(store, size, at + q - first, j, d != 0 ? gdivIn(x, d, false) : x);
+    }
+  }
+  return s;
 }
 
 /** One row of yumaDividends; `ex` a constant at each call (exact mode: quotients through reciprocals, gdivBy). */
