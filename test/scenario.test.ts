@@ -180,6 +180,34 @@ describe('scenario files', () => {
     expect(set[0]!.movingPriceI96F32).toBe(1n << 30n);
   });
 
+  it('refuse a --set path that does not lead where it says (a key on a list, an index past the end, a key on a value)', () => {
+    const setError = (set: string): string => {
+      try {
+        loadScenario(baseline, 'x.yaml', [set]);
+      } catch (e) {
+        if (e instanceof ScenarioError) return e.message;
+        throw e;
+      }
+      return '';
+    };
+    expect(setError('subnets[0].validators.stake=6000')).toBe(
+      '--set: subnets[0].validators.stake: subnets[0].validators is a list; name one of its entries, e.g. subnets[0].validators[0].stake',
+    );
+    expect(setError('subnets[5].name=x')).toBe(
+      '--set: subnets[5].name: subnets has 3 entries (subnets[0] to subnets[2]), no subnets[5]',
+    );
+    expect(setError('chain.tao_weight.x=5')).toBe(
+      '--set: chain.tao_weight.x: chain.tao_weight is a value (0.18), not a mapping or a list',
+    );
+    // A whole new entry at the end of a list, and a key under a mapping the file does not have, are fine.
+    const s = loadScenario(baseline, 'x.yaml', [
+      'events[0]={at: 2d, tao_weight: 0.1}',
+      'subnets[0].hyperparameters.kappa=40000',
+    ]);
+    expect(s.events).toHaveLength(1);
+    expect(s.subnets[0]!.hyperparameters?.kappa).toBe(40000);
+  });
+
   it('apply --set overrides before validating them', () => {
     const s = loadScenario(baseline, 'x.yaml', ['chain.tao_weight=0.1', 'subnets[1].miners.count=7', 'seed=9']);
     expect([s.chain.tao_weight, (s.subnets[1]!.miners as { count: number }).count, s.seed]).toEqual([0.1, 7, 9]);

@@ -147,12 +147,30 @@ export function applySet(target: Record<string, unknown>, assignment: string): v
   const eq = assignment.indexOf('=');
   if (eq <= 0) throw new ScenarioError('--set', [` expected path=value, got "${assignment}"`]);
   const keys = setKeys(assignment.slice(0, eq));
+  const path = assignment.slice(0, eq);
+  const refuse = (why: string): never => {
+    throw new ScenarioError('--set', [` ${path}: ${why}`]);
+  };
+  // Walk the path: a key names a mapping's entry, an index a list's (an existing one, or the next one for a whole
+  // new entry); missing mappings and lists on the way are made.
   let node: Record<string | number, unknown> = target;
-  keys.slice(0, -1).forEach((k, i) => {
-    if (typeof node[k] !== 'object' || node[k] === null) node[k] = typeof keys[i + 1] === 'number' ? [] : {};
+  keys.forEach((k, i) => {
+    const at = showPath(keys.slice(0, i));
+    if (Array.isArray(node)) {
+      if (typeof k !== 'number') refuse(`${at} is a list; name one of its entries, e.g. ${at}[0].${k}`);
+      const n = node.length;
+      if ((k as number) > n || ((k as number) === n && i < keys.length - 1))
+        refuse(
+          `${at} has ${n} entr${n === 1 ? 'y' : 'ies'}${n === 1 ? ` (${at}[0])` : n > 1 ? ` (${at}[0] to ${at}[${n - 1}])` : ''}, no ${at}[${k}]`,
+        );
+    } else if (typeof k === 'number') refuse(`${at} is not a list`);
+    if (i === keys.length - 1) return;
+    const next = node[k];
+    if (next === undefined || next === null) node[k] = typeof keys[i + 1] === 'number' ? [] : {};
+    else if (typeof next !== 'object')
+      refuse(`${showPath(keys.slice(0, i + 1))} is a value (${JSON.stringify(next)}), not a mapping or a list`);
     node = node[k] as Record<string | number, unknown>;
   });
-  const path = assignment.slice(0, eq);
   let value: unknown;
   try {
     value = parseYaml(assignment.slice(eq + 1));
