@@ -109,18 +109,48 @@ describe('scenario files', () => {
   it('refuse a dynamic pool without TAO or alpha (no price), and accept an empty stable one', () => {
     expect(problemsOf(baseline, ['subnets[1].pool.alpha=0'])).toEqual([
       expect.stringMatching(
-        /^ subnets\[1\]\.pool\.alpha \(from the command line\): a dynamic pool needs alpha above 0 \(its price is tao\/alpha\); a subnet without a pool is `mechanism: stable` \(\[legacy\] price 1\), got 0$/,
+        /^ subnets\[1\]\.pool\.alpha \(from the command line\): a dynamic pool needs alpha of at least 1 rao \(1e-9; its price is tao\/alpha\); a subnet without a pool is `mechanism: stable` \(\[legacy\] price 1\), got 0$/,
       ),
     ]);
     expect(problemsOf(baseline, ['subnets[2].pool.tao=-1'])).toEqual([
       ' subnets[2].pool.tao (from the command line): expected at least 0, got -1',
     ]);
     expect(problemsOf(baseline, ['subnets[2].pool.tao=0'])).toEqual([
-      expect.stringMatching(/subnets\[2\]\.pool\.tao \(from the command line\): a dynamic pool needs tao above 0/),
+      expect.stringMatching(
+        /subnets\[2\]\.pool\.tao \(from the command line\): a dynamic pool needs tao of at least 1 rao/,
+      ),
     ]);
     expect(
       problemsOf(baseline, ['subnets[2].pool.tao=0', 'subnets[2].pool.alpha=0', 'subnets[2].mechanism=stable']),
     ).toEqual([]);
+  });
+
+  it('refuse repeated subnet names, more subnets than subnet_limit, issuance past the cap, a pool of under 1 rao', () => {
+    expect(problemsOf(baseline, ['subnets[1].name=text'])).toEqual([
+      ' subnets[1].name (from the command line): a name of its own: "text" is subnets[0]\'s (names identify subnets in events and keys), got "text"',
+    ]);
+    expect(problemsOf(baseline, ['subnets[0].copies=126'])).toEqual([]); // 126 + 2 = 128: at the limit
+    expect(problemsOf(baseline, ['subnets[0].copies=127'])).toEqual([
+      ' subnets[0].copies (from the command line): at most chain.subnet_limit (128) subnets; the scenario has 129 (copies included), got 127',
+    ]);
+    expect(problemsOf(baseline, ['chain.issuance=21000001'])).toEqual([
+      ' chain.issuance (from the command line): expected at most 21000000, got 21000001',
+    ]);
+    expect(problemsOf(baseline, ['subnets[0].pool.tao=0.0000000004'])).toEqual([
+      expect.stringMatching(
+        /subnets\[0\]\.pool\.tao \(from the command line\): a dynamic pool needs tao of at least 1 rao/,
+      ),
+    ]);
+  });
+
+  it('say what a date, a duration or an age takes', () => {
+    expect(
+      problemsOf(baseline, ['events[0]={at: -3d, tao_weight: 0.1}', 'start=2026-13-45', 'subnets[0].age=0.5']),
+    ).toEqual([
+      ' start (from the command line): expected an ISO 8601 date and time like 2026-07-03T12:00:00Z, got "2026-13-45"',
+      ' subnets[0].age (from the command line): expected an integer or text, got 0.5',
+      ' events[0].at (from the command line): expected a block count or e.g. 30d, 12h, 2w, 1y or an ISO 8601 date and time like 2026-07-03T12:00:00Z, got "-3d"',
+    ]);
   });
 
   it('refuse an offline window that ends before it starts, pointing at its end', () => {

@@ -54,6 +54,7 @@ interface Issue {
   readonly maximum?: number | bigint;
   readonly inclusive?: boolean;
   readonly keys?: string[];
+  readonly format?: string;
 }
 
 /**
@@ -93,6 +94,27 @@ const TYPE_NOUNS: Record<string, string> = {
   bigint: 'an integer',
 };
 
+const ISO_DATE = 'an ISO 8601 date and time like 2026-07-03T12:00:00Z';
+
+/** What a union's options take, nested unions included: formats (in their own words) and types or literals. */
+function unionOptions(issue: Issue): { forms: string[]; shapes: string[] } {
+  const forms: string[] = [];
+  const shapes: string[] = [];
+  for (const option of issue.errors ?? []) {
+    for (const i of option) {
+      if (i.path.length > 0) continue;
+      if (i.code === 'invalid_union') {
+        const inner = unionOptions(i);
+        forms.push(...inner.forms);
+        shapes.push(...inner.shapes);
+      } else if (i.code === 'invalid_format') forms.push(i.format === 'datetime' ? ISO_DATE : i.message);
+      else if (i.code === 'invalid_value') shapes.push(...(i.values ?? []).map((v) => JSON.stringify(v)));
+      else if (i.code === 'invalid_type') shapes.push(TYPE_NOUNS[i.expected ?? ''] ?? i.expected ?? '');
+    }
+  }
+  return { forms, shapes };
+}
+
 /** The validator's message in the words of a scenario file ("expected an integer", "expected at least 1"). */
 function plainMessage(issue: Issue): string {
   const bound = (v: number | bigint | undefined) => {
@@ -102,18 +124,14 @@ function plainMessage(issue: Issue): string {
   };
   switch (issue.code) {
     case 'invalid_union': {
-      // No option has the value's shape: say which shapes (or literals) would do.
-      const shapes = (issue.errors ?? []).flatMap((o) =>
-        o
-          .filter((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'))
-          .flatMap((i) =>
-            i.code === 'invalid_value'
-              ? (i.values ?? []).map((v) => JSON.stringify(v))
-              : [TYPE_NOUNS[i.expected ?? ''] ?? i.expected ?? ''],
-          ),
-      );
-      return shapes.length > 0 ? `expected ${[...new Set(shapes)].join(' or ')}` : issue.message;
+      // No single option fits: say what each would take — its form (a format's own words) where the value has its
+      // type, else the types and literals that would do.
+      const { forms, shapes } = unionOptions(issue);
+      const said = forms.length > 0 ? forms : shapes;
+      return said.length > 0 ? `expected ${[...new Set(said)].join(' or ')}` : issue.message;
     }
+    case 'invalid_format':
+      return issue.format === 'datetime' ? `expected ${ISO_DATE}` : issue.message;
     case 'invalid_type':
       return issue.expected && TYPE_NOUNS[issue.expected] ? `expected ${TYPE_NOUNS[issue.expected]}` : issue.message;
     case 'invalid_value':

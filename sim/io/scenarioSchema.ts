@@ -299,7 +299,10 @@ const subnet = z
     purpose: z.string().optional().describe('what the subnet does, e.g. "text generation"'),
     copies: z.number().int().min(1).default(1).describe('repeat this subnet N times (named <name>1 … <name>N)'),
     age: z
-      .union([z.literal(0), duration])
+      .union([
+        z.number().int().min(0),
+        z.string().regex(/^\d+(\.\d+)?\s*(b|h|d|w|y)$/, 'a block count or e.g. 30d, 12h, 2w, 1y'),
+      ])
       .default('1y')
       .describe(
         'how long before the start the subnet and its neurons registered and its emission started (default 1y, a mainnet subnet: past its 120-day immunity, its moving price at full EMA rate; 0 = registered at the start)',
@@ -342,8 +345,10 @@ const subnet = z
 const chain = z
   .object({
     issuance: tao(
-      'TotalIssuance at the start in TAO; what no account holds sits in the `unallocated` balance',
-    ).optional(),
+      'TotalIssuance at the start in TAO, at most the 21 000 000 cap; what no account holds sits in the `unallocated` balance',
+    )
+      .max(21_000_000)
+      .optional(),
     tao_weight: fraction('weight of root TAO stake against alpha (runtime default 0.0527; mainnet 0.18)'),
     owner_cut: fraction('subnet owner cut of alpha emission (default 0.18)'),
     max_epochs_per_block: z.number().int().min(1).describe('epochs run per block at most (default 2)'),
@@ -479,6 +484,35 @@ export const scenarioSchema = z
   .strict()
   .superRefine((s, ctx) => {
     const names = s.subnets.map((x) => x.name);
+    // Names identify subnets (events, hotkeys `<name>-v…`): each once, copies included (`<name>1` … `<name>N`).
+    const namesOf = (x: (typeof s.subnets)[number]) =>
+      x.copies === 1 ? [x.name] : Array.from({ length: x.copies }, (_, i) => `${x.name}${i + 1}`);
+    const seen = new Map<string, number>();
+    s.subnets.forEach((x, k) => {
+      for (const name of namesOf(x)) {
+        const before = seen.get(name);
+        if (before !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['subnets', k, 'name'],
+            message: `a name of its own: "${name}" is subnets[${before}]'s (names identify subnets in events and keys)`,
+          });
+          break;
+        }
+        seen.set(name, k);
+      }
+    });
+    const expanded = [...seen.keys()];
+    const limit = s.chain.subnet_limit ?? 128;
+    if (expanded.length > limit) {
+      // Blamed on the largest `copies`, or else on the first subnet beyond the limit.
+      const most = s.subnets.reduce((best, x, k) => (x.copies > s.subnets[best]!.copies ? k : best), 0);
+      ctx.addIssue({
+        code: 'custom',
+        path: s.subnets[most]!.copies > 1 ? ['subnets', most, 'copies'] : ['subnets', limit, 'name'],
+        message: `at most chain.subnet_limit (${limit}) subnets; the scenario has ${expanded.length} (copies included)`,
+      });
+    }
     const ownerNames = s.subnet_owners.map((o) => o.name);
     s.events.forEach((e, k) => {
       const named = e.set_subnet?.subnet ?? e.stake_shock?.subnet ?? e.dissolve_subnet ?? e.validators_become?.subnet;
@@ -514,11 +548,12 @@ export const scenarioSchema = z
     s.subnets.forEach((sub, k) => {
       if (sub.mechanism === 'dynamic') {
         for (const side of ['tao', 'alpha'] as const) {
-          if (sub.pool[side] !== 0) continue; // a negative amount is reported as such already
+          // A negative amount is reported as such already; one that rounds to 0 rao is as empty as 0.
+          if (sub.pool[side] < 0 || Math.round(sub.pool[side] * 1e9) > 0) continue;
           ctx.addIssue({
             code: 'custom',
             path: ['subnets', k, 'pool', side],
-            message: `a dynamic pool needs ${side} above 0 (its price is tao/alpha); a subnet without a pool is \`mechanism: stable\` ([legacy] price 1)`,
+            message: `a dynamic pool needs ${side} of at least 1 rao (1e-9; its price is tao/alpha); a subnet without a pool is \`mechanism: stable\` ([legacy] price 1)`,
           });
         }
       }
