@@ -128,11 +128,11 @@ describe('scenario events', () => {
       '  - { at: 1999, tao_weight: 0.1 }\n  - { at: 2001, tao_weight: 0.2 }\n  - { at: 1d, tao_weight: 0.3 }',
     );
     const s = loadScenario(text, 'x.yaml');
-    expect(lateEvents(s, buildScenario(s))).toEqual([
+    expect(lateEvents(s)).toEqual([
       "events[1] at block 2001 comes after the run's last block (2000): it never happens",
       "events[2] at block 7200 comes after the run's last block (2000): it never happens",
     ]);
     const shorter = loadScenario(text, 'x.yaml', ['duration=2001']);
-    expect(lateEvents(shorter, buildScenario(shorter))).toHaveLength(1);
+    expect(lateEvents(shorter)).toHaveLength(1);
   });
 });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inShard, parseGrid, parseSeeds, parseShard, planRuns, SweepError } from '../sim/io/sweep.ts';
+import { inShard, parseGrid, parseSeeds, parseShard, planRuns, runSweep, SweepError } from '../sim/io/sweep.ts';
 import { runSweepTask, writeRunError } from '../sim/io/sweepTask.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -313,4 +313,28 @@ describe('taosim sweep', () => {
       ['seed-2', 'ok', false, ''],
     ]);
   });
+});
+
+describe('a sweep whose --blocks ends before some of the scenario’s events', () => {
+  it('names them once in a warning (the runs themselves are quiet), and not with --quiet', async () => {
+    const lines: string[] = [];
+    const file = join(tmp, 'late.yaml');
+    writeFileSync(
+      file,
+      `${readFileSync(join(root, 'scenarios/cabal.yaml'), 'utf8')}\nevents:\n  - { at: 5000, tao_weight: 0.2 }\n`,
+    );
+    const opts = { file, seeds: [1, 2], grid: [], sets: [], blocks: 50, version: 'test', workers: 1 };
+    await runSweep({ ...opts, outDir: join(tmp, 'late'), stderr: { write: (s: string) => lines.push(s) } });
+    expect(lines.filter((l) => l.includes('warning'))).toEqual([
+      `taosim: warning: ${file}: events[0] at block 5000 comes after the run's last block (50): it never happens\n`,
+    ]);
+    const quiet: string[] = [];
+    await runSweep({
+      ...opts,
+      outDir: join(tmp, 'late-q'),
+      quiet: true,
+      stderr: { write: (s: string) => quiet.push(s) },
+    });
+    expect(quiet).toEqual([]);
+  }, 60_000);
 });

@@ -16,7 +16,7 @@ import { CsvSink } from './csvSink.ts';
 import { InputError } from './inputError.ts';
 import { loadScenario, ScenarioError } from './loadScenario.ts';
 import { progressReporter } from './progress.ts';
-import type { ScenarioFile } from './scenarioSchema.ts';
+import { durationBlocks, type ScenarioFile } from './scenarioSchema.ts';
 
 export interface RunOptions {
   readonly sets?: readonly string[];
@@ -43,8 +43,8 @@ export function buildChecked(scenario: ScenarioFile, file: string): Simulation {
  * The scenario's events that fall after the run's last block (a shortened `--blocks`, say): they never happen, which
  * the user should hear about rather than find missing in the results.
  */
-export function lateEvents(scenario: ScenarioFile, sim: Simulation): string[] {
-  const last = sim.genesis.block + sim.blocks;
+export function lateEvents(scenario: ScenarioFile): string[] {
+  const last = durationBlocks(scenario.duration); // the run starts at block 0
   return scenario.events.flatMap((e, k) => {
     const at = eventBlock(scenario, e.at);
     return at > last
@@ -72,7 +72,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   const scenario = loadScenario(text, file, sets);
   const sim = buildChecked(scenario, file);
   if (!opts.quiet)
-    for (const line of lateEvents(scenario, sim)) process.stderr.write(`taosim: warning: ${file}: ${line}\n`);
+    for (const line of lateEvents(scenario)) process.stderr.write(`taosim: warning: ${file}: ${line}\n`);
   const dir = opts.outDir ?? join('out', sim.name);
   checkOutDir(dir);
   // Rows stream into a temporary folder beside `dir`, moved into place only when the run has succeeded (a failed

@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Tinypool } from 'tinypool';
 import { loadScenario, ScenarioError } from './loadScenario.ts';
 import { parseJsonFile } from './parseJsonExact.ts';
-import { buildChecked } from './runScenarioFile.ts';
+import { buildChecked, lateEvents } from './runScenarioFile.ts';
 import { ERROR_FILE, runSweepTask, type SweepTask, type SweepTaskResult, writeRunError } from './sweepTask.ts';
 
 /**
@@ -207,7 +207,7 @@ export interface SweepInput {
  * Check a sweep before anything runs or is written: the keys, then the scenario with its --set values and with
  * every grid combination's (a problem is reported as `taosim run` reports it, plus the combination).
  */
-export function defineSweep(input: SweepInput): SweepDefinition {
+export function defineSweep(input: SweepInput): { def: SweepDefinition; warnings: string[] } {
   const setKeys = input.sets.map((s) => {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new SweepError(`--set expects path=value, got "${s}"`);
@@ -242,14 +242,14 @@ export function defineSweep(input: SweepInput): SweepDefinition {
     }
   };
   const base = load(input.sets, [], '');
-  load(input.sets, fixed, '');
+  const first = load(input.sets, fixed, '');
   for (const values of combinations(input.grid)) {
     if (values.length === 0) continue;
     const sets = gridSets(input.grid, values);
     load([...input.sets, ...sets], fixed, ` (with --grid ${sets.join(' ')})`);
   }
   const runs = planRuns(input.seeds, input.grid);
-  return {
+  const def: SweepDefinition = {
     scenario: base.name,
     file: input.file,
     file_sha256: createHash('sha256').update(text).digest('hex'),
@@ -263,6 +263,8 @@ export function defineSweep(input: SweepInput): SweepDefinition {
     runs: runs.length,
     run_ids: runs.map((r) => r.id),
   };
+  // The runs are quiet: a scenario's events after the (--blocks) end are named once, for the whole sweep.
+  return { def, warnings: lateEvents(first).map((w) => `${input.file}: ${w}`) };
 }
 
 /** Key figures copied from each run's summary.json into sweep.csv, as they are there (a list joined by `;`). */
@@ -349,7 +351,8 @@ const fmtSeconds = (s: number): string => `${s.toFixed(1)} s`;
  * in its folder and counts in `failed`.
  */
 export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
-  const def = defineSweep(opts);
+  const { def, warnings } = defineSweep(opts);
+  if (!opts.quiet) for (const line of warnings) (opts.stderr ?? process.stderr).write(`taosim: warning: ${line}\n`);
   const workers = opts.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) throw new SweepError(`--workers expects 1 or more, got ${workers}`);
   const dir = opts.outDir ?? join('out', 'sweeps', def.scenario);
