@@ -368,6 +368,10 @@ function readRunOrFail(dir: string): ReturnType<typeof readRun> {
 program
   .command('summarize')
   .summary('print a run’s headline figures and its subnets at the end')
+  .description(
+    'Print a run’s headline figures (issuance, validator APY, stake concentration, refused actions) and each ' +
+      'subnet’s price, emission share and stake concentration at the last sample, read from the run folder.',
+  )
   .argument('<run>', 'the run folder, e.g. out/baseline')
   .addHelpText('after', '\nExample:\n  npx taosim summarize out/baseline')
   .action((dir: string) => {
@@ -377,6 +381,10 @@ program
 program
   .command('compare')
   .summary('print what changed between two runs')
+  .description(
+    'Print the headline figures of two run folders side by side with their differences (exact, from the values as ' +
+      'written), then each subnet’s at the last sample, the subnets only in one run included.',
+  )
   .argument('<runA>', 'the first run folder')
   .argument('<runB>', 'the second run folder')
   .addHelpText(

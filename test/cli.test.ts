@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NETWORK_COLUMNS, SUBNET_COLUMNS } from '../analysis/sampleRows.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const taosim = (...args: string[]) =>
@@ -213,12 +214,37 @@ describe('taosim run: the output folder', () => {
   });
 });
 
+/** A run CSV with the given columns and one row of numbers (text where the column holds text). */
+const writeCsv = (file: string, columns: readonly string[], value = '1') =>
+  writeFileSync(
+    file,
+    `${columns.join(',')}\n${columns.map((c) => (c === 'date' || c === 'name' ? 'x' : value)).join(',')}\n`,
+  );
+
 describe('taosim summarize', () => {
+  it('refuses a folder whose CSV lacks columns or holds text where numbers belong, exit 2 (no NaN report)', () => {
+    const dir = join(tmp, 'broken-csv');
+    mkdirSync(dir, { recursive: true });
+    writeCsv(join(dir, 'subnets.csv'), SUBNET_COLUMNS);
+    writeFileSync(join(dir, 'summary.json'), '{}');
+    writeFileSync(join(dir, 'network.csv'), 'block,date,issuance\n1,x,2\n');
+    expect(taosim('report', dir).stderr).toBe(
+      `taosim: ${dir}: not a run folder (network.csv lacks the columns block_emission, recycled, total_stake, staking_ratio, subnets)\n`,
+    );
+    writeCsv(join(dir, 'network.csv'), NETWORK_COLUMNS, 'notanumber');
+    const r = taosim('report', dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `taosim: ${dir}: not a run folder (network.csv line 2: block is "notanumber", not a number)\n`,
+    );
+    expect(existsSync(join(dir, 'report.html'))).toBe(false);
+  });
+
   it('refuses a folder whose summary.json is not JSON, naming the line and column, exit 2', () => {
     const dir = join(tmp, 'broken-run');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'network.csv'), 'block\n1\n');
-    writeFileSync(join(dir, 'subnets.csv'), 'block\n1\n');
+    writeCsv(join(dir, 'network.csv'), NETWORK_COLUMNS);
+    writeCsv(join(dir, 'subnets.csv'), SUBNET_COLUMNS);
     writeFileSync(join(dir, 'summary.json'), '{\n  "name": x\n}\n');
     const r = taosim('summarize', dir);
     expect(r.status).toBe(2);

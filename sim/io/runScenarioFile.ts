@@ -71,8 +71,7 @@ export function runScenarioFile(file: string, opts: RunOptions): string {
   }
   const scenario = loadScenario(text, file, sets);
   const sim = buildChecked(scenario, file);
-  if (!opts.quiet)
-    for (const line of lateEvents(scenario)) process.stderr.write(`taosim: warning: ${file}: ${line}\n`);
+  if (!opts.quiet) for (const line of lateEvents(scenario)) process.stderr.write(`taosim: warning: ${file}: ${line}\n`);
   const dir = opts.outDir ?? join('out', sim.name);
   checkOutDir(dir);
   // Rows stream into a temporary folder beside `dir`, moved into place only when the run has succeeded (a failed
