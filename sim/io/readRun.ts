@@ -9,12 +9,15 @@ import { parseJsonFile } from './parseJsonExact.ts';
 const TEXT_COLUMNS = new Set(['date', 'name']);
 
 /**
- * A run CSV's rows, checked as `taosim run` writes them: at least one row, the columns the readers use, numbers
+ * A run CSV's rows, checked as `taosim run` writes them: rows (network.csv has one a sample), the columns the readers use, numbers
  * where numbers belong (a broken or hand-edited file is refused here rather than drawn as NaN).
  */
-function csvRows(dir: string, name: string, columns: readonly string[]): Record<string, string>[] {
+function csvRows(dir: string, name: string, columns: readonly string[], someRows: boolean): Record<string, string>[] {
   const rows = parse(readFileSync(join(dir, name), 'utf8'), { columns: true }) as Record<string, string>[];
-  if (rows.length === 0) throw new Error(`${name} has no rows`);
+  if (rows.length === 0) {
+    if (someRows) throw new Error(`${name} has no rows`);
+    return rows; // no subnet left at any sample: possible, if unusual
+  }
   const missing = columns.filter((c) => !(c in rows[0]!));
   if (missing.length > 0)
     throw new Error(`${name} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
@@ -31,8 +34,8 @@ function csvRows(dir: string, name: string, columns: readonly string[]): Record<
 /** Read a run folder written by `taosim run` (network.csv, subnets.csv, summary.json). */
 export function readRun(dir: string): RunData {
   return {
-    network: csvRows(dir, 'network.csv', NETWORK_COLUMNS),
-    subnets: csvRows(dir, 'subnets.csv', SUBNET_COLUMNS),
+    network: csvRows(dir, 'network.csv', NETWORK_COLUMNS, true),
+    subnets: csvRows(dir, 'subnets.csv', SUBNET_COLUMNS, false),
     summary: parseJsonFile(readFileSync(join(dir, 'summary.json'), 'utf8'), 'summary.json') as Record<string, unknown>,
   };
 }
