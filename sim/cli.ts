@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { compareRuns } from '../analysis/compareRuns.ts';
@@ -113,6 +113,14 @@ program
     }
     const json = formatEpochJson(results);
     if (opts.out) {
+      // Where the file cannot go, say why: a folder by that name, or a file on its way.
+      if (existsSync(opts.out) && statSync(opts.out).isDirectory())
+        throw new UsageError(
+          `--out ${opts.out} is a folder; give the file to write, e.g. ${join(opts.out, 'epochs.json')}`,
+        );
+      let up = resolve(dirname(opts.out));
+      while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+      if (!statSync(up).isDirectory()) throw new UsageError(`--out ${opts.out}: ${up} is a file, not a folder`);
       try {
         mkdirSync(dirname(opts.out), { recursive: true });
         writeFileSync(opts.out, json);

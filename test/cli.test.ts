@@ -11,6 +11,21 @@ const taosim = (...args: string[]) =>
 const tmp = mkdtempSync(join(tmpdir(), 'taosim-cli-'));
 
 describe('taosim epoch', () => {
+  it('says why --out cannot be written: a folder by that name, or a file on its way (exit 2)', () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    const under = taosim('epoch', '--in', 'test/vectors/epoch_test_bonds.json', '--out', join(file, 'sub.json'));
+    expect([under.status, under.stderr]).toEqual([
+      2,
+      `taosim: --out ${join(file, 'sub.json')}: ${file} is a file, not a folder\n`,
+    ]);
+    const folder = taosim('epoch', '--in', 'test/vectors/epoch_test_bonds.json', '--out', tmp);
+    expect([folder.status, folder.stderr]).toEqual([
+      2,
+      `taosim: --out ${tmp} is a folder; give the file to write, e.g. ${join(tmp, 'epochs.json')}\n`,
+    ]);
+  });
+
   it('prints every epoch’s outputs as {"epochs":[…]} with the documented fields', () => {
     const r = taosim('epoch', '--in', 'test/vectors/epoch_test_bonds.json');
     expect(r.status).toBe(0);
