@@ -108,12 +108,13 @@ describe('taosim epoch', () => {
     expect(badMode.stderr).toContain('Allowed choices are fixed, float');
   });
 
-  it('exits 2 when the result file cannot be written', () => {
+  it('exits 2 when the result file cannot be written, and writes nothing', () => {
     const blocker = join(tmp, 'blocker');
     writeFileSync(blocker, '');
-    const r = taosim('epoch', '--in', 'test/vectors/epoch_test_1_graph.json', '--out', join(blocker, 'r.json'));
+    const r = taosim('epoch', '--in', 'test/vectors/epoch_test_1_graph.json', '--out', join(blocker, 'deeper', 'r.json'));
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^taosim: .*blocker\/r\.json: cannot write \(\w+\)\n$/);
+    expect(r.stderr).toBe(`taosim: --out ${join(blocker, 'deeper', 'r.json')}: ${blocker} is a file, not a folder\n`);
+    expect(readFileSync(blocker, 'utf8')).toBe('');
   });
 
   it('writes the result file with --out', () => {
