@@ -242,7 +242,7 @@ program
   .option(
     '--workers <k>',
     'worker threads (default: the number of cores; 1 = in this process)',
-    integerArg('--workers'),
+    integerArg('--workers', 1),
   )
   .option('--shard <i/N>', 'run only runs i, i+N, i+2N, … (1-based) and write sweep.shard-<i>-of-<N>.csv')
   .option('--out <dir>', 'output folder (default out/sweeps/<scenario name>)')
@@ -323,8 +323,6 @@ program
       }
       if (file === undefined) throw new UsageError('sweep needs a scenario file (or --collect <dir>)');
       if (opts.seeds === undefined) throw new UsageError('sweep needs --seeds, e.g. --seeds 1..10');
-      if (opts.workers !== undefined && opts.workers < 1)
-        throw new UsageError(`--workers expects 1 or more, got ${opts.workers}`);
       let outcome: Awaited<ReturnType<typeof runSweep>>;
       try {
         outcome = await runSweep({
