@@ -338,3 +338,13 @@ describe('a sweep whose --blocks ends before some of the scenario’s events', (
     expect(quiet).toEqual([]);
   }, 60_000);
 });
+
+describe('sweep --workers', () => {
+  it('takes a whole number from 1, and says so the same way for 0 and for text (exit 2)', () => {
+    for (const bad of ['0', 'x']) {
+      const r = taosim('sweep', 'scenarios/baseline.yaml', '--seeds', '1', '--workers', bad, '--out', join(tmp, 'w'));
+      expect([r.status, r.stderr]).toEqual([2, `taosim: --workers expects a whole number from 1, got "${bad}"\n`]);
+    }
+    expect(existsSync(join(tmp, 'w'))).toBe(false);
+  });
+});
