@@ -176,7 +176,8 @@ program
       '  npx taosim run scenarios/baseline.yaml --set chain.tao_weight=0.18 --set subnets[0].miners.count=64',
       '  npx taosim run scenarios/delegation.yaml --agents --report',
       '',
-      'Exit codes: 0 ok, 2 a bad scenario (every problem is listed as file:line:col: field: what was expected).',
+      'Exit codes: 0 ok, 2 a bad scenario or option (every problem is listed as file:line:col: field: what was\n' +
+        'expected); any other is a bug in taosim: please report it with the scenario and the command.',
     ].join('\n'),
   )
   .action(
