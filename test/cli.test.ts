@@ -111,7 +111,13 @@ describe('taosim epoch', () => {
   it('exits 2 when the result file cannot be written, and writes nothing', () => {
     const blocker = join(tmp, 'blocker');
     writeFileSync(blocker, '');
-    const r = taosim('epoch', '--in', 'test/vectors/epoch_test_1_graph.json', '--out', join(blocker, 'deeper', 'r.json'));
+    const r = taosim(
+      'epoch',
+      '--in',
+      'test/vectors/epoch_test_1_graph.json',
+      '--out',
+      join(blocker, 'deeper', 'r.json'),
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`taosim: --out ${join(blocker, 'deeper', 'r.json')}: ${blocker} is a file, not a folder\n`);
     expect(readFileSync(blocker, 'utf8')).toBe('');

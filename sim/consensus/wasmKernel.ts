@@ -183,9 +183,9 @@ export class KernelMemory {
       colSum: f64(n + 1),
       rows: f64(4 * (n + (n & 1))),
       dense: f64(original ? 0 : denseRows * (n + (n & 1))),
-      colSumB: f64(original ? n : 0),
-      colSumD: f64(original ? n : 0),
-      colMax: f64(original ? n : 0),
+      colSumB: f64(original ? n + 1 : 0),
+      colSumD: f64(original ? n + 1 : 0),
+      colMax: f64(original ? n + 1 : 0),
       oVal: f64(original ? bondsCap : 0),
       dVal: f64(original ? weightsCap : 0),
       dividends: f64(n),
@@ -401,6 +401,7 @@ export class KernelMemory {
       at.colMax,
       at.recip,
       at.recip2,
+      at.rows,
     );
   }
 

@@ -17,7 +17,7 @@ function rawBonds(
   n: i32, bStart: usize, bCol: usize, bVal: usize, lastTempo: f64, reg: usize,
   oStart: usize, oCol: usize, oVal: usize, colSum: usize,
 ): i32 {
-  for (let j = 0; j < n; j++) setF64(colSum, j, 0);
+  for (let j = 0; j < n + (n & 1); j++) setF64(colSum, j, 0); // with the padding column of the dense EMA rows
   let nnz = 0;
   let unsorted = 0;
   for (let i = 0; i < n; i++) {
@@ -44,7 +44,8 @@ function clipDelta(
   n: i32, wStart: usize, wCol: usize, wVal: usize, consensus: usize, activeStake: usize, clippedForBonds: bool,
   trust: usize, ranks: usize, dStart: usize, dCol: usize, dVal: usize, colSum: usize,
 ): void {
-  for (let j = 0; j < n; j++) { setF64(ranks, j, 0); setF64(colSum, j, 0); }
+  for (let j = 0; j < n; j++) setF64(ranks, j, 0);
+  for (let j = 0; j < n + (n & 1); j++) setF64(colSum, j, 0); // with the padding column of the dense EMA rows
   let nnz = 0;
   for (let i = 0; i < n; i++) {
     setI32(dStart, i, nnz);
@@ -87,10 +88,11 @@ function clipDelta(
 @inline function emaMerge(
   n: i32, dStart: usize, dCol: usize, dVal: usize, colSumD: usize, oStart: usize, oCol: usize, oVal: usize,
   colSumB: usize, alpha: f64, eStart: usize, eCol: usize, eVal: usize, colSumE: usize, colMaxE: usize,
-  recipD: usize, recipB: usize, ex: bool,
+  recipD: usize, recipB: usize, ex: bool, rows: usize,
 ): void {
   const rest = 1 - alpha;
-  for (let j = 0; j < n; j++) { setF64(colSumE, j, 0); setF64(colMaxE, j, 0); }
+  const np = n + (n & 1);
+  for (let j = 0; j < np; j++) { setF64(colSumE, j, 0); setF64(colMaxE, j, 0); }
   let nnz = 0;
   for (let i = 0; i < n; i++) {
     setI32(eStart, i, nnz);
@@ -98,6 +100,11 @@ function clipDelta(
     const pe = i32At(dStart, i + 1);
     let q = i32At(oStart, i);
     const qe = i32At(oStart, i + 1);
+    if (!ex && 4 * (pe - p + qe - q) >= n) {
+      nnz = denseEmaRow(np, p, pe, q, qe, dCol, dVal, oCol, oVal, colSumD, colSumB, alpha, rest, rows, eCol, eVal, nnz,
+        colSumE, colMaxE);
+      continue;
+    }
     while (p < pe || q < qe) {
       const jd = p < pe ? i32At(dCol, p) : END;
       const jb = q < qe ? i32At(oCol, q) : END;
@@ -128,6 +135,57 @@ function clipDelta(
   setI32(eStart, n, nnz);
 }
 
+/**
+ * One row of emaMerge in float mode on dense rows, two columns at a time: ΔB's and B's rows scattered into zeroed
+ * scratch rows (D and B, np doubles each, in `rows`), each column's EMA as the merge computes it (a quotient by a
+ * column sum of 0 is the entry itself). An absent entry is a 0, whose quotient and product are +0, and adding +0
+ * changes no sum — so no presence flags are needed, and a column with neither entry gives 0, which is not packed.
+ * The positive results are packed in column order (the merge's, both rows being strictly increasing) with the column
+ * sums and maxima. The padding column has no entries. Returns the new entry count.
+ */
+function denseEmaRow(
+  np: i32, p: i32, pe: i32, q: i32, qe: i32, dCol: usize, dVal: usize, oCol: usize, oVal: usize, colSumD: usize,
+  colSumB: usize, alpha: f64, rest: f64, rows: usize, eCol: usize, eVal: usize, nnz: i32, colSumE: usize,
+  colMaxE: usize,
+): i32 {
+  const D = rows;
+  const B = rows + (<usize>np << 3);
+  memory.fill(rows, 0, <usize>np << 4);
+  for (; p < pe; p++) setF64(D, i32At(dCol, p), f64At(dVal, p));
+  for (; q < qe; q++) setF64(B, i32At(oCol, q), f64At(oVal, q));
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const alphaV = f64x2.splat(alpha);
+  const restV = f64x2.splat(rest);
+  let at = nnz;
+  for (let j = 0; j < np; j += 2) {
+    const o = <usize>j << 3;
+    const d = v128.load(D + o);
+    const b = v128.load(B + o);
+    const sD = v128.load(colSumD + o);
+    const sB = v128.load(colSumB + o);
+    const noD = f64x2.eq(sD, zero);
+    const noB = f64x2.eq(sB, zero);
+    const xd = v128.bitselect(d, gdiv2In(d, v128.bitselect(one, sD, noD), false), noD);
+    const xb = v128.bitselect(b, gdiv2In(b, v128.bitselect(one, sB, noB), false), noB);
+    const v = f64x2.add(gmul2In(alphaV, xd, false), gmul2In(restV, xb, false));
+    const positive = f64x2.gt(v, zero);
+    v128.store(colSumE + o, f64x2.add(v128.load(colSumE + o), v128.and(v, positive)));
+    v128.store(colMaxE + o, f64x2.pmax(v128.load(colMaxE + o), v));
+    // Packed without a branch: both lanes written, the count advanced past the positive ones (the EMA bonds have
+    // one entry of slack).
+    const v0 = f64x2.extract_lane(v, 0);
+    const v1 = f64x2.extract_lane(v, 1);
+    setI32(eCol, at, j);
+    setF64(eVal, at, v0);
+    at += <i32>(v0 > 0);
+    setI32(eCol, at, j + 1);
+    setF64(eVal, at, v1);
+    at += <i32>(v1 > 0);
+  }
+  return at;
+}
+
 /** 1/x of each non-zero x (0 for 0): the divisors' reciprocals for gdivBy. */
 function reciprocals(n: i32, xs: usize, out: usize): void {
   for (let j = 0; j < n; j++) { const x = f64At(xs, j); setF64(out, j, x != 0 ? 1 / x : 0); }
@@ -143,6 +201,7 @@ export function yumaPass(
   reg: usize, consensus: usize, activeStake: usize, clippedForBonds: bool, alpha: f64, trust: usize, ranks: usize,
   oStart: usize, oCol: usize, oVal: usize, colSumB: usize, dStart: usize, dCol: usize, dVal: usize, colSumD: usize,
   eStart: usize, eCol: usize, eVal: usize, colSumE: usize, colMaxE: usize, recipD: usize, recipB: usize,
+  rows: usize,
 ): i32 {
   if (rawBonds(n, bStart, bCol, bVal, lastTempo, reg, oStart, oCol, oVal, colSumB) != 0) return 1;
   clipDelta(n, wStart, wCol, wVal, consensus, activeStake, clippedForBonds, trust, ranks, dStart, dCol, dVal, colSumD);
@@ -150,10 +209,10 @@ export function yumaPass(
     reciprocals(n, colSumD, recipD);
     reciprocals(n, colSumB, recipB);
     emaMerge(n, dStart, dCol, dVal, colSumD, oStart, oCol, oVal, colSumB, alpha, eStart, eCol, eVal, colSumE,
-      colMaxE, recipD, recipB, true);
+      colMaxE, recipD, recipB, true, rows);
   } else {
     emaMerge(n, dStart, dCol, dVal, colSumD, oStart, oCol, oVal, colSumB, alpha, eStart, eCol, eVal, colSumE,
-      colMaxE, recipD, recipB, false);
+      colMaxE, recipD, recipB, false, rows);
   }
   return outOfRange ? 2 : 0;
 }
