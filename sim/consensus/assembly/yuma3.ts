@@ -39,7 +39,7 @@ let rowTrust = 0.0;
 
 /** denseRow's loop over the columns, two at a time; `liquid`, `cf1` and `ex` are constants at every call. */
 @inline function denseLoop(
-  liquid: bool, cf1: bool, ex: bool, consensus: usize, W: usize, PW: usize, B: usize, PB: usize, ranks: usize,
+  liquid: bool, cf1: bool, ex: bool, consensus: usize, W: usize, PW: usize, B: usize, ranks: usize,
   colSum: usize, slot: usize, np: i32, nnz: i32, scale: f64, alpha: f64, alphaAtZero: f64, k: f64,
   low: f64, high: f64,
 ): i32 {
@@ -94,9 +94,9 @@ let rowTrust = 0.0;
       const total = f64x2.add(gmul2In(f64x2.sub(one, rate), b, ex), v128.and(inc, f64x2.gt(inc, zero)));
       out = v128.and(v128.bitselect(total, one, f64x2.lt(total, one)), withWeight);
     } else {
+      // Without a bond here b is 0 and so is its decayed value: no presence flag needed for the bonds.
       const decayed = gmul2In(restV, b, ex);
-      const withBond = f64x2.ne(v128.load(PB + o), zero);
-      out = v128.bitselect(f64x2.add(gmul2In(alphaV, wv, ex), decayed), v128.and(decayed, withBond), withWeight);
+      out = v128.bitselect(f64x2.add(gmul2In(alphaV, wv, ex), decayed), decayed, withWeight);
     }
     const positive = f64x2.gt(out, zero);
     const kept2 = v128.and(out, positive);
@@ -112,7 +112,8 @@ let rowTrust = 0.0;
 
 /**
  * Row i of yuma3Pass on dense rows, two columns at a time (f64x2): the weights row and the kept bonds of the row are
- * scattered into zeroed scratch rows (values and presence flags: W, PW, B, PB, each `np` doubles), every column then
+ * scattered into zeroed scratch rows (W with its presence flags PW, and B, each `np` doubles: an absent bond is a 0,
+ * whose decayed value is 0 too), every column then
  * gets the sparse loop's arithmetic with absent entries contributing nothing (a flag of 0 multiplies them away or
  * selects 0), and the results stay a dense row at `slot` (np doubles, 0 where not positive): its positive entries,
  * in column order, are the sparse loop's row, since both rows are strictly increasing (bonds: else `rowUnsorted`).
@@ -128,8 +129,7 @@ function denseRow(
   const W = rows;
   const PW = rows + (<usize>np << 3);
   const B = rows + (<usize>np << 4);
-  const PB = rows + (<usize>np * 24);
-  memory.fill(rows, 0, <usize>np << 5);
+  memory.fill(rows, 0, <usize>np * 24);
   for (let q = s; q < e; q++) {
     const j = i32At(wCol, q);
     setF64(W, j, f64At(wVal, q));
@@ -141,16 +141,15 @@ function denseRow(
     rowUnsorted |= <i32>(c <= prev);
     prev = c;
     setF64(B, c, <f64>u16At(bVal, p)); // the raw u16: u16p below, two at a time
-    setF64(PB, c, 1);
   }
   // One copy of the loop per (liquid, clipped weights for bonds, exact) with those as constants: each copy keeps
   // only what its mode computes live (fewer vectors spilled to the stack).
   if (liquid) {
-    if (cf == 1) return exact ? denseLoop(true, true, true, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, true, false, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
-    return exact ? denseLoop(true, false, true, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, false, false, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+    if (cf == 1) return exact ? denseLoop(true, true, true, consensus, W, PW, B, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, true, false, consensus, W, PW, B, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+    return exact ? denseLoop(true, false, true, consensus, W, PW, B, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(true, false, false, consensus, W, PW, B, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
   }
-  if (cf == 1) return exact ? denseLoop(false, true, true, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, true, false, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
-  return exact ? denseLoop(false, false, true, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, false, false, consensus, W, PW, B, PB, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+  if (cf == 1) return exact ? denseLoop(false, true, true, consensus, W, PW, B, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, true, false, consensus, W, PW, B, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
+  return exact ? denseLoop(false, false, true, consensus, W, PW, B, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high) : denseLoop(false, false, false, consensus, W, PW, B, ranks, colSum, slot, np, nnz, scale, alpha, alphaAtZero, k, low, high);
 }
 
 /**
