@@ -193,6 +193,20 @@ for (const mode of ['float', 'exact'] as const)
       fc.assert(fc.property(variedSubnet, (input) => void expectSame(input)));
     });
 
+    it('stores a bond of exactly 1 as 65535, the top of the u16 range (all weight on one miner, EMA rate 1)', () => {
+      const base = benchSubnet(1, 2, true);
+      // Bonds moving average 0: the EMA's alpha is 1, so the bond becomes the clipped weight, 1.
+      const input: EpochInput = {
+        ...base,
+        params: { ...base.params, maxAllowedValidators: 1, liquidAlphaEnabled: false, bondsMovingAverage: 0 },
+        validatorPermits: [1, 0],
+        weights: [row([1], [65535]), row([], [])],
+        bonds: [row([1], [65535]), row([], [])],
+      };
+      const r = expectSame(input);
+      expect(Array.from(r.bonds[0]!.vals)).toEqual([65535]);
+    });
+
     it('equals it with liquid alpha in its smooth range and a bonds penalty of 0 or 1', () => {
       fc.assert(fc.property(smoothLiquidSubnet, (input) => void expectSame(input)));
     });

@@ -4,7 +4,7 @@
 // are CSR regions of the module's memory (row starts i32, columns i32, values f64; the stored bonds as u16 columns
 // and values); every argument named as an array is a byte offset chosen by the caller (wasmKernel.ts).
 import { exact, gdiv, gdiv2In, gdivBy, gdivIn, gmul, gmul2In, gmulIn, outOfRange, u16p } from './grid';
-import { f64At, i32At, setF64, setI32, storeBond, u16At } from './memory';
+import { f64At, i32At, setF64, setI32, setU16, storeBond, u16At } from './memory';
 
 @external("env", "alphaOf") declare function alphaOf(combined: f64, k: f64, low: f64, high: f64): f64;
 
@@ -317,6 +317,7 @@ export function yuma3Pass(
 ): f64 {
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
+  const u16Max = f64x2.splat(65535);
   let acc = zero;
   let pos = at;
   for (let j = 0; j < np; j += 2) {
@@ -326,10 +327,16 @@ export function yuma3Pass(
     const x = gdiv2In(v, v128.bitselect(one, d, f64x2.eq(d, zero)), ex);
     acc = f64x2.add(acc, gmul2In(v128.load(incentive + o), x, ex));
     if (stored) {
-      const v0 = f64x2.extract_lane(v, 0);
-      const v1 = f64x2.extract_lane(v, 1);
-      if (v0 > 0) storeBond(store, size, pos++, j, v0);
-      if (v1 > 0) storeBond(store, size, pos++, j + 1, v1);
+      // storeBond's floor(v·65535) clamped to [0, 65535] on both lanes at once (v > 0 here, so NaN cannot occur).
+      const u = i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(f64x2.floor(f64x2.mul(v, u16Max)), u16Max));
+      if (f64x2.extract_lane(v, 0) > 0) {
+        setU16(store, pos, <u32>j);
+        setU16(store, size + pos++, <u32>i32x4.extract_lane(u, 0));
+      }
+      if (f64x2.extract_lane(v, 1) > 0) {
+        setU16(store, pos, <u32>(j + 1));
+        setU16(store, size + pos++, <u32>i32x4.extract_lane(u, 1));
+      }
     }
   }
   return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
