@@ -435,6 +435,7 @@ export class KernelMemory {
       at.store,
       size,
       at.recip,
+      // Yuma3 takes the dense rows' slots and region; original Yuma its second reciprocals (and no 14th argument).
       yuma3 ? at.slots : at.recip2,
       at.dense,
     );

@@ -8,7 +8,7 @@ import type { Agent } from '../agents/types.ts';
 import { validatorAgent } from '../agents/validator.ts';
 import { DEFAULT_CHAIN_PARAMS, type GenesisChildkey, genesisState, type SubnetSpec } from '../economy/genesis.ts';
 import type { ChainParams, ChainState, SubnetParams } from '../economy/state.ts';
-import { durationBlocks, type HyperparametersFile, type ScenarioFile } from '../io/scenarioSchema.ts';
+import { copyNames, durationBlocks, type HyperparametersFile, type ScenarioFile } from '../io/scenarioSchema.ts';
 import type { ChainEvent } from './events.ts';
 import { normal, rngFor } from './rng.ts';
 
@@ -375,10 +375,10 @@ function scenarioEvents(s: ScenarioFile): [number, ChainEvent][] {
 function expandCopies(s: ScenarioFile): ScenarioFile {
   const subnets = s.subnets.flatMap((sub) => {
     if (sub.copies === 1) return [sub];
-    return Array.from({ length: sub.copies }, (_, k) => {
+    return copyNames(sub).map((name, k) => {
       const spread = (what: string) => Math.exp(sub.pool.spread * normal(rngFor(s.seed, 'pool', what, sub.name, k)));
       const pool = { ...sub.pool, tao: sub.pool.tao * spread('tao'), alpha: sub.pool.alpha * spread('alpha') };
-      return { ...sub, copies: 1, name: `${sub.name}${k + 1}`, pool };
+      return { ...sub, copies: 1, name, pool };
     });
   });
   return { ...s, subnets };

@@ -16,11 +16,10 @@ import {
  * Schema with descriptions. Amounts are in TAO (or alpha) as decimal numbers; durations are blocks or
  * `<n>d` / `<n>h` / `<n>w` / `<n>y` at 12-second blocks.
  */
+/** A duration written as text: a number and a unit (b, h, d, w, y). */
+const durationText = z.string().regex(/^\d+(\.\d+)?\s*(b|h|d|w|y)$/, 'a block count or e.g. 30d, 12h, 2w, 1y');
 const duration = z
-  .union([
-    z.number().int().positive(),
-    z.string().regex(/^\d+(\.\d+)?\s*(b|h|d|w|y)$/, 'a block count or e.g. 30d, 12h, 2w, 1y'),
-  ])
+  .union([z.number().int().positive(), durationText])
   .describe('blocks (integer) or a duration like 30d, 12h, 2w, 1y at 12 s per block');
 const tao = (what: string) => z.number().nonnegative().describe(what);
 const fraction = (what: string) => z.number().min(0).max(1).describe(what);
@@ -299,10 +298,7 @@ const subnet = z
     purpose: z.string().optional().describe('what the subnet does, e.g. "text generation"'),
     copies: z.number().int().min(1).default(1).describe('repeat this subnet N times (named <name>1 … <name>N)'),
     age: z
-      .union([
-        z.number().int().min(0),
-        z.string().regex(/^\d+(\.\d+)?\s*(b|h|d|w|y)$/, 'a block count or e.g. 30d, 12h, 2w, 1y'),
-      ])
+      .union([z.number().int().min(0), durationText])
       .default('1y')
       .describe(
         'how long before the start the subnet and its neurons registered and its emission started (default 1y, a mainnet subnet: past its 120-day immunity, its moving price at full EMA rate; 0 = registered at the start)',
@@ -485,11 +481,9 @@ export const scenarioSchema = z
   .superRefine((s, ctx) => {
     const names = s.subnets.map((x) => x.name);
     // Names identify subnets (events, hotkeys `<name>-v…`): each once, copies included (`<name>1` … `<name>N`).
-    const namesOf = (x: (typeof s.subnets)[number]) =>
-      x.copies === 1 ? [x.name] : Array.from({ length: x.copies }, (_, i) => `${x.name}${i + 1}`);
     const seen = new Map<string, number>();
     s.subnets.forEach((x, k) => {
-      for (const name of namesOf(x)) {
+      for (const name of copyNames(x)) {
         const before = seen.get(name);
         if (before !== undefined) {
           ctx.addIssue({
@@ -587,6 +581,11 @@ export const scenarioSchema = z
   });
 
 export type ScenarioFile = z.infer<typeof scenarioSchema>;
+
+/** The names a subnet entry gives its subnets: its name, or <name>1 … <name>N with `copies: N`. */
+export function copyNames(sub: { readonly name: string; readonly copies: number }): string[] {
+  return sub.copies === 1 ? [sub.name] : Array.from({ length: sub.copies }, (_, k) => `${sub.name}${k + 1}`);
+}
 export type HyperparametersFile = z.infer<typeof hyperparametersSchema>;
 
 /** Blocks in a duration (12-second blocks: 300 per hour, 7200 per day). */
