@@ -49,6 +49,32 @@ describe('setWeights', () => {
     expect(refusal(set([2, 3], [1, 1]))).toBe('accepted');
   });
 
+  it('takes the u16 values the extrinsic carries (`values`) as the row: the same row as the weights they encode', () => {
+    const s0 = direct();
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 2, max: 12 }), { minLength: 1, maxLength: 11 }),
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 11, maxLength: 11 }),
+        (uids, ws) => {
+          const weights = ws.slice(0, uids.length);
+          const max = Math.max(...weights);
+          // The SDK's conversion by hand: Math.round(w · 65535 / max), all 0 when max is 0.
+          const values = Uint16Array.from(weights, (w) => (max > 0 ? Math.round((w * 65535) / max) : 0));
+          const fromWeights = setWeights(s0, params, { hotkey: 'sn1-v0', netuid: 1, uids, weights });
+          const fromValues = setWeights(s0, params, { hotkey: 'sn1-v0', netuid: 1, uids, values });
+          expect(fromValues.subnets[0]!.neurons.weights[1]).toEqual(fromWeights.subnets[0]!.neurons.weights[1]);
+          expect(fromValues.subnets[0]!.neurons.weights[1]!.vals).toBe(values); // taken over, not copied
+        },
+      ),
+      { numRuns: 200 },
+    );
+    const set = (uids: number[], values: Uint16Array) => () =>
+      setWeights(s0, params, { hotkey: 'sn1-v0', netuid: 1, uids, values });
+    expect(refusal(set([2, 3], Uint16Array.of(1)))).toBe('WeightVecNotEqualSize');
+    expect(refusal(set([2, 2], Uint16Array.of(1, 1)))).toBe('DuplicateUids');
+    expect(refusal(set([2, 3], Uint16Array.of(0, 65535)))).toBe('accepted');
+  });
+
   it('needs a validator permit (check_validator_permit), except for a self-weight or the owner’s hotkey', () => {
     const s = direct(); // uid 0 the owner, 1–4 staked validators with permits, 5–12 miners without
     const set = (hotkey: string, uids: number[]) => () =>

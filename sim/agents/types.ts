@@ -1,16 +1,11 @@
 import type { MoveStakeTx } from '../economy/ops/moveStake.ts';
 import type { SetChildkeyTakeTx, SetChildrenTx } from '../economy/ops/setChildren.ts';
+import type { SetWeightsTx } from '../economy/ops/setWeights.ts';
 import type { ChainState, SubnetParams } from '../economy/state.ts';
 
 /** What an agent asks the chain to do; applied between blocks through the same operations users have. */
 export type Action =
-  | {
-      readonly kind: 'setWeights';
-      readonly hotkey: string;
-      readonly netuid: number;
-      readonly uids: readonly number[];
-      readonly weights: readonly number[];
-    }
+  | ({ readonly kind: 'setWeights' } & SetWeightsTx)
   | {
       readonly kind: 'addStake';
       readonly coldkey: string;

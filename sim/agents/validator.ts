@@ -1,5 +1,7 @@
+import { maxUpscaleU16 } from '../economy/ops/setWeights.ts';
+import { allocU16 } from '../economy/rowAlloc.ts';
 import { findSubnet } from '../economy/state.ts';
-import { normalsAt, streamKey } from '../engine/rng.ts';
+import { normalsInto, type StreamKey, streamKey } from '../engine/rng.ts';
 import type { MinerRegistry } from './minerRegistry.ts';
 import { type Action, type Agent, nextPeriodic } from './types.ts';
 
@@ -79,9 +81,37 @@ export function validatorAgent(spec: ValidatorSpec): Agent {
         );
       }
       const seen = spec.miners.observed(hotkeys, block);
-      const scores = normalsAt(observeKey, view.block, seen.uids.length);
-      for (let k = 0; k < scores.length; k++) scores[k] = Math.max(0, seen.quality[k]! + spec.noise * scores[k]!);
-      return weightsAction(spec, seen.uids, scores);
+      return honestAction(spec, observeKey, view.block, seen.uids, seen.quality);
     },
   };
+}
+
+/** Scratch for an honest validator's scores: used within one `act`, before any other validator draws. */
+let scores = new Float64Array(256);
+
+/**
+ * An honest weights set: each miner's quality plus the validator's noise (the stream of `counter`), floored at 0,
+ * sent as the SDK sends it — max-upscaled to u16 (`maxUpscaleU16`) — so the chain takes the values as they are
+ * (the same row as from the weights themselves, without a weights array per set).
+ */
+function honestAction(
+  spec: ValidatorSpec,
+  key: StreamKey,
+  counter: number,
+  uids: readonly number[],
+  quality: readonly number[],
+): Action[] {
+  const m = uids.length;
+  if (m === 0) return [];
+  if (scores.length < m) scores = new Float64Array(2 * m);
+  normalsInto(key, counter, m, scores);
+  let max = 0;
+  for (let k = 0; k < m; k++) {
+    const s = Math.max(0, quality[k]! + spec.noise * scores[k]!);
+    scores[k] = s;
+    if (s > max) max = s;
+  }
+  const values = allocU16(m);
+  maxUpscaleU16(scores, m, max, values);
+  return [{ kind: 'setWeights', hotkey: spec.hotkey, netuid: spec.netuid, uids, values }];
 }

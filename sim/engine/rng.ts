@@ -116,13 +116,22 @@ function zigSlow(h: number): number {
  * transcendental function per draw, except in the rare wedge and tail cases. Same key and counter ⇒ same draws.
  */
 export function normalsAt(key: StreamKey, counter: number, count: number): number[] {
+  const out = new Float64Array(count);
+  normalsInto(key, counter, count, out);
+  return Array.from(out);
+}
+
+/**
+ * `normalsAt`'s draws written into `out[0 … count)` instead of a new array: for a caller that reuses one scratch
+ * array (a validator's noise, consumed before its next weights set).
+ */
+export function normalsInto(key: StreamKey, counter: number, count: number, out: Float64Array): void {
   const lo = counter >>> 0;
   const hi = Math.floor(counter / 4294967296) >>> 0;
   let a = fmix32(key[0] ^ fmix32(lo));
   let b = fmix32(key[1] ^ fmix32(hi + 0x9e3779b9));
   let c = fmix32(key[2] ^ fmix32(lo + 0x3c6ef372));
   let d = fmix32(key[3] ^ fmix32(hi + 0xdaa66d2b));
-  const out = new Array<number>(count); // a plain array: a small Float64Array costs far more to allocate
   // 12 steps let the seed's bits mix through the state before the first draw.
   for (let k = -12; k < count; k++) {
     const t = (((a + b) | 0) + d) | 0; // sfc32, inlined
@@ -146,5 +155,4 @@ export function normalsAt(key: StreamKey, counter: number, count: number): numbe
     c = SFC[2]!;
     d = SFC[3]!;
   }
-  return out;
 }

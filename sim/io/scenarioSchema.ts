@@ -551,7 +551,7 @@ export const scenarioSchema = z
           });
         }
       }
-      sub.validators.forEach((g, gi) =>
+      sub.validators.forEach((g, gi) => {
         g.offline.forEach((w, wi) => {
           // Ends that are not durations are reported as such already.
           if (!duration.safeParse(w.from).success || !duration.safeParse(w.to).success) return;
@@ -563,8 +563,8 @@ export const scenarioSchema = z
             path: ['subnets', k, 'validators', gi, 'offline', wi, 'to'],
             message: `the end of the window after its start (from is block ${from}, to is block ${to})`,
           });
-        }),
-      );
+        });
+      });
     });
     s.subnets.forEach((sub, k) => {
       const max = sub.hyperparameters?.max_allowed_uids ?? s.subnet_defaults.max_allowed_uids ?? 256;

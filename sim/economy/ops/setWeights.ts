@@ -92,12 +92,28 @@ export interface WeightsRow {
   readonly vals: Uint16Array;
 }
 
-/** The transaction `set_weights` takes (an agent's `setWeights` action). */
-export interface SetWeightsTx {
+/**
+ * The transaction `set_weights` takes (an agent's `setWeights` action), in one of two forms: `weights`, any finite
+ * numbers ≥ 0 as a validator hands them to the SDK, which max-upscales them to u16 before sending (`maxUpscaleU16`,
+ * applied here); or `values`, the u16 values the extrinsic carries, already max-upscaled — the row takes the array
+ * over (the sender must not write it afterwards). The same weights give the same row either way.
+ */
+export type SetWeightsTx = {
   readonly hotkey: string;
   readonly netuid: number;
   readonly uids: readonly number[];
-  readonly weights: readonly number[];
+} & (
+  | { readonly weights: readonly number[]; readonly values?: undefined }
+  | { readonly values: Uint16Array; readonly weights?: undefined }
+);
+
+/**
+ * The SDK's conversion of weights to what the extrinsic carries (`convert_weights_and_uids_for_emit`, the chain's
+ * `vec_u16_max_upscale_to_u16`): each weight × 65535 / the largest, rounded half up — all 0 when the largest is 0.
+ * `weights[0 … m)` are finite and ≥ 0 and `max` is their largest; writes `out[0 … m)`.
+ */
+export function maxUpscaleU16(weights: ArrayLike<number>, m: number, max: number, out: Uint16Array): void {
+  if (max > 0) for (let k = 0; k < m; k++) out[k] = roundHalfUp((weights[k]! * 65535) / max);
 }
 
 /**
@@ -114,18 +130,20 @@ export interface SetWeightsTx {
  * (`vec_u16_max_upscale_to_u16`). Changes nothing: `setWeights` and the runner's block batch store it.
  */
 export function weightsRow(state: ChainState, params: ChainParams, subnet: SubnetState, tx: SetWeightsTx): WeightsRow {
-  const { uids, weights } = tx;
+  const { uids, weights, values } = tx;
   const m = uids.length;
-  if (m !== weights.length) throw new TxError('WeightVecNotEqualSize', `${m} uids but ${weights.length} weights`);
+  const count = values ? values.length : weights.length;
+  if (m !== count) throw new TxError('WeightVecNotEqualSize', `${m} uids but ${count} weights`);
   const cols = u16Columns(uids);
   if (cols === null) throw new TxError('InvalidWeights', 'uids are u16 integers');
   let max = 0;
-  for (let k = 0; k < m; k++) {
-    const w = weights[k]!;
-    if (!(w >= 0 && w < Number.POSITIVE_INFINITY))
-      throw new TxError('InvalidWeights', `weight ${w} for uid ${uids[k]}: weights are finite and not negative`);
-    if (w > max) max = w;
-  }
+  if (weights)
+    for (let k = 0; k < m; k++) {
+      const w = weights[k]!;
+      if (!(w >= 0 && w < Number.POSITIVE_INFINITY))
+        throw new TxError('InvalidWeights', `weight ${w} for uid ${uids[k]}: weights are finite and not negative`);
+      if (w > max) max = w;
+    }
   const reveal = subnet.params.commitRevealEnabled;
   const n = subnet.neurons.hotkeys.length;
   if (!reveal && m > n) throw new TxError('UidsLengthExceedUidsInSubNet', `${m} uids on a subnet of ${n}`);
@@ -155,8 +173,9 @@ export function weightsRow(state: ChainState, params: ChainParams, subnet: Subne
     if (problem === 'DuplicateUids') throw new TxError(problem, 'weights need distinct uids, one weight each');
     if (problem) throw new TxError(problem, `weights name a uid that is not registered (n = ${n})`);
   }
+  if (values) return { uid, cols, vals: values };
   const vals = allocU16(m);
-  if (max > 0) for (let k = 0; k < m; k++) vals[k] = roundHalfUp((weights[k]! * 65535) / max);
+  maxUpscaleU16(weights, m, max, vals);
   return { uid, cols, vals };
 }
 
