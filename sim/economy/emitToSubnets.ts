@@ -29,9 +29,14 @@ const FAST_ALPHA_EMISSION_BITS = FAST_ALPHA_EMISSION_RAO_BIG << 32n;
 export const emitsThisBlock = (s: SubnetState): boolean =>
   s.firstEmissionBlock !== null && s.params.registrationAllowed;
 
-/** `get_tao_weight`: TaoWeight / u64::MAX as U96F32 bits. */
-export const taoWeightU96F32 = (taoWeightU64: bigint): bigint =>
-  divU96F32(taoWeightU64 << 32n, ((1n << 64n) - 1n) << 32n);
+let lastTaoWeight = { u64: -1n, u96f32: 0n };
+
+/** `get_tao_weight`: TaoWeight / u64::MAX as U96F32 bits (the last one remembered: it changes only by an event). */
+export function taoWeightU96F32(taoWeightU64: bigint): bigint {
+  if (lastTaoWeight.u64 !== taoWeightU64)
+    lastTaoWeight = { u64: taoWeightU64, u96f32: divU96F32(taoWeightU64 << 32n, ((1n << 64n) - 1n) << 32n) };
+  return lastTaoWeight.u96f32;
+}
 
 /** `root_proportion`: tao_weight·SubnetTAO[root] / (tao_weight·SubnetTAO[root] + alpha issuance), U96F32 bits. */
 export function rootProportionU96F32(state: ChainState, params: ChainParams, subnet: SubnetState): bigint {
@@ -52,12 +57,24 @@ function shareRule(params: ChainParams, subnets: readonly SubnetState[]): ShareR
   return { kind: 'priceEmaUnburned', movingPriceI96F32, minerBurnedU96F32: subnets.map((s) => s.minerBurnedU96F32) };
 }
 
-/** Each emitting subnet's U96F32 TAO emission this block (bits, a double of them, whole rao), by index. */
+/**
+ * Each emitting subnet's U96F32 TAO emission this block, by index: as two exact 32-bit halves (`hi`: its rao, `lo`:
+ * its fractional bits) from the doubles path, else as bigints (bits and rao). Arrays, not closures: tsx names every
+ * closure bound to a name when it is made (a property definition each), and this is made every block.
+ */
 interface TaoEmission {
-  u96f32(k: number): bigint;
-  approx(k: number): number;
-  rao(k: number): bigint;
+  readonly hi: Float64Array | null;
+  readonly lo: Float64Array | null;
+  readonly bits: readonly bigint[] | null;
+  readonly rao: readonly bigint[] | null;
 }
+
+/** Subnet k's TAO emission (U96F32 bits). */
+const emissionBits = (tao: TaoEmission, k: number): bigint =>
+  tao.bits ? tao.bits[k]! : (BigInt(tao.hi![k]!) << 32n) + BigInt(tao.lo![k]!);
+
+/** Subnet k's TAO emission (whole rao). */
+const emissionRao = (tao: TaoEmission, k: number): bigint => (tao.rao ? tao.rao[k]! : BigInt(tao.hi![k]!));
 
 /**
  * `subnetShares` + `taoEmissionPerSubnet` for the block: on doubles (sharesFast.ts) for the moving-price rules with
@@ -69,30 +86,22 @@ function blockTaoEmission(
   blockEmissionRao: bigint,
 ): TaoEmission {
   const rule = shareRule(params, emitting);
-  const enabled = emitting.every((s) => s.params.emissionEnabled);
-  const unburned = rule.kind === 'priceEmaUnburned' && rule.minerBurnedU96F32.every((b) => b <= 0n);
+  let enabled = true;
+  for (let k = 0; k < emitting.length; k++) if (!emitting[k]!.params.emissionEnabled) enabled = false;
+  let unburned = rule.kind === 'priceEmaUnburned';
+  if (rule.kind === 'priceEmaUnburned')
+    for (let k = 0; k < rule.minerBurnedU96F32.length; k++) if (rule.minerBurnedU96F32[k]! > 0n) unburned = false;
   const halves =
-    enabled && (rule.kind === 'priceEma' || unburned)
+    enabled && (rule.kind === 'priceEma' || (rule.kind === 'priceEmaUnburned' && unburned))
       ? priceEmissionHalves(rule.movingPriceI96F32, blockEmissionRao, rule.kind === 'priceEmaUnburned')
       : null;
-  if (halves) {
-    const { hi, lo } = halves;
-    return {
-      u96f32: (k) => (BigInt(hi[k]!) << 32n) + BigInt(lo[k]!),
-      approx: (k) => hi[k]! * 4294967296 + lo[k]!, // one rounding of the exact sum: Number() of the bits
-      rao: (k) => BigInt(hi[k]!),
-    };
-  }
+  if (halves) return { hi: halves.hi, lo: halves.lo, bits: null, rao: null };
   const tao = taoEmissionPerSubnet(
     blockEmissionRao,
     subnetShares(rule),
     emitting.map((s) => s.params.emissionEnabled),
   );
-  return {
-    u96f32: (k) => tao.emissionU96F32[k]!,
-    approx: (k) => Number(tao.emissionU96F32[k]!),
-    rao: (k) => tao.emissionRao[k]!,
-  };
+  return { hi: null, lo: null, bits: tao.emissionU96F32, rao: tao.emissionRao };
 }
 
 /** Issuance and the recycled total after `recycledRao` of the block's credit went unspent. */
@@ -103,6 +112,41 @@ export function withRecycled(state: ChainState, recycledRao: bigint): ChainState
   next.issuanceRao = state.issuanceRao - recycledRao;
   next.recycledRao = state.recycledRao + recycledRao;
   return next;
+}
+
+/** The owner cut and the miners' half of an alpha emission: rao and U96F32 bits, and the doubles path's constants. */
+interface Split {
+  readonly alphaOut: bigint;
+  readonly ownerCutRao: bigint;
+  readonly server: bigint;
+  readonly serverRao: bigint;
+  readonly fast: FastSplit;
+}
+
+const HALF_U96F32 = ONE_U96F32 / 2n;
+const LOW32 = 0xffffffffn;
+/** The last splits made, with and without the owner cut: every subnet has the same alpha emission for years. */
+let lastSplit: { alphaEmission: bigint; cutU16: number; on: Split | null; off: Split | null } = {
+  alphaEmission: -1n,
+  cutU16: -1,
+  on: null,
+  off: null,
+};
+
+/** The split of `alphaEmission` (U96F32 bits) with the owner cut (`OwnerCut`, u16 proportion) applied or not. */
+function splitOf(alphaEmission: bigint, cutEnabled: boolean, cutU16: number): Split {
+  if (lastSplit.alphaEmission !== alphaEmission || lastSplit.cutU16 !== cutU16)
+    lastSplit = { alphaEmission, cutU16, on: null, off: null };
+  const known = cutEnabled ? lastSplit.on : lastSplit.off;
+  if (known) return known;
+  const ownerCut = cutEnabled ? mulU96F32(alphaEmission, divU96F32(BigInt(cutU16) << 32n, 65535n << 32n)) : 0n;
+  const alphaOut = alphaEmission - ownerCut;
+  const server = mulU96F32(alphaOut, HALF_U96F32);
+  const fast = { alphaOut: Number(alphaOut), rest: Number(alphaOut - server) };
+  const split = { alphaOut, ownerCutRao: ownerCut >> 32n, server, serverRao: server >> 32n, fast };
+  if (cutEnabled) lastSplit.on = split;
+  else lastSplit.off = split;
+  return split;
 }
 
 /**
@@ -121,38 +165,18 @@ export function emitInto(
 ): { injections: SubnetInjection[]; recycledRao: bigint } {
   const index: number[] = [];
   const emitting: SubnetState[] = [];
-  work.list.forEach((s, i) => {
-    if (emitsThisBlock(s)) {
-      index.push(i);
-      emitting.push(s);
-    }
-  });
+  let priceSum = 0n;
+  for (let i = 0; i < work.list.length; i++) {
+    const s = work.list[i]!;
+    if (!emitsThisBlock(s)) continue;
+    index.push(i);
+    emitting.push(s);
+    priceSum += s.movingPriceI96F32;
+  }
   const tao = blockTaoEmission(params, emitting, blockEmissionRao);
   // `get_network_root_sell_flag`: root stakers keep their alpha only when Σ moving prices > 1.
-  const priceSum = emitting.reduce((acc, s) => acc + s.movingPriceI96F32, 0n) << 32n;
-  const rootSell = priceSum > ONE_U64F64;
-  const cutU96F32 = divU96F32(BigInt(params.ownerCutU16) << 32n, 65535n << 32n);
+  const rootSell = priceSum << 32n > ONE_U64F64;
   const weightedRoot = weightedRootU96F32(state, params);
-  const half = ONE_U96F32 / 2n;
-  // The owner cut and the miners' half depend only on the alpha emission (the same for every subnet before its
-  // first alpha halving) and on whether the cut applies: computed once per such pair and block.
-  const splits = new Map<
-    bigint,
-    { alphaOut: bigint; ownerCutRao: bigint; server: bigint; serverRao: bigint; fast: FastSplit }
-  >();
-  const split = (alphaEmission: bigint, cutEnabled: boolean) => {
-    const key = cutEnabled ? alphaEmission : -1n - alphaEmission;
-    let got = splits.get(key);
-    if (got === undefined) {
-      const ownerCut = cutEnabled ? mulU96F32(alphaEmission, cutU96F32) : 0n;
-      const alphaOut = alphaEmission - ownerCut;
-      const server = mulU96F32(alphaOut, half);
-      const fast = { alphaOut: Number(alphaOut), rest: Number(alphaOut - server) };
-      got = { alphaOut, ownerCutRao: ownerCut >> 32n, server, serverRao: server >> 32n, fast };
-      splits.set(key, got);
-    }
-    return got;
-  };
   // The doubles path (coinbaseFast.ts) where it applies and its filters pass; the bigint path otherwise.
   const tryFast = coinbaseFastPath();
   const weightedRootApprox = Number(weightedRoot);
@@ -163,15 +187,21 @@ export function emitInto(
     const subnet = emitting[k]!;
     const alphaIssuance = subnet.pool.alphaInRao + subnet.pool.alphaOutRao;
     // get_subnet_terms
-    const taoEmissionRao = tao.rao(k);
+    const taoEmissionRao = emissionRao(tao, k);
     const alphaCreatedRao = blockEmissionForIssuance(alphaIssuance);
     // (Every bigint operation allocates: the usual 1-alpha emission reuses its constant bits.)
     const alphaEmission =
       alphaCreatedRao === FAST_ALPHA_EMISSION_RAO_BIG ? FAST_ALPHA_EMISSION_BITS : alphaCreatedRao << 32n;
-    const { alphaOut, ownerCutRao, server, serverRao, fast } = split(alphaEmission, subnet.params.ownerCutEnabled);
+    const { alphaOut, ownerCutRao, server, serverRao, fast } = splitOf(
+      alphaEmission,
+      subnet.params.ownerCutEnabled,
+      params.ownerCutU16,
+    );
     const terms =
       tryFast && alphaEmission === FAST_ALPHA_EMISSION_BITS
-        ? fastTerms(subnet.pool, tao.approx(k), weightedRootApprox, fast)
+        ? tao.hi
+          ? fastTerms(subnet.pool, tao.hi[k]!, tao.lo![k]!, weightedRootApprox, fast)
+          : fastTerms(subnet.pool, Number(taoEmissionRao), Number(tao.bits![k]! & LOW32), weightedRootApprox, fast)
         : null;
 
     let pool = subnet.pool;
@@ -183,13 +213,25 @@ export function emitInto(
     let validatorRao: bigint;
     let rootRao: bigint;
     if (terms) {
-      // No cap, so no chain buy: all the TAO emission is injected.
-      taoInRao = taoEmissionRao;
+      // Without the cap all the TAO emission is injected; with it, the excess bought alpha for the protocol first.
+      taoInRao = terms.taoInRao === Number(taoEmissionRao) ? taoEmissionRao : BigInt(terms.taoInRao);
       alphaInRao = BigInt(terms.alphaInRao);
       validatorRao = BigInt(terms.validatorRao);
       rootRao = BigInt(terms.rootRao);
+      if (terms.excessRao > 0) {
+        excessRao = BigInt(terms.excessRao);
+        boughtAlphaRao = BigInt(terms.boughtAlphaRao);
+        pool = {
+          ...pool,
+          taoRao: pool.taoRao + excessRao,
+          alphaInRao: pool.alphaInRao - boughtAlphaRao,
+          alphaOutRao: pool.alphaOutRao + boughtAlphaRao,
+        };
+        protocolAlpha += boughtAlphaRao;
+        spentRao += excessRao;
+      }
     } else {
-      const taoEmission = tao.u96f32(k);
+      const taoEmission = emissionBits(tao, k);
       const price = spotPriceU96F32(subnet.pool);
       const rootProp = rootProportionOf(weightedRoot, alphaIssuance);
       let taoIn = taoEmission;
@@ -230,7 +272,7 @@ export function emitInto(
         weightedRoot,
         pool.alphaInRao + alphaInRao + pool.alphaOutRao + alphaCreatedRao,
       );
-      const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), half);
+      const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), HALF_U96F32);
       validatorRao = (alphaOut - server - rootAlpha) >> 32n;
       rootRao = rootAlpha >> 32n;
     }

@@ -102,10 +102,16 @@ describe('the coinbase on doubles (coinbaseFast.ts)', () => {
       ),
       { numRuns: 300 },
     );
-    // Not vacuous: most subnet-blocks took the doubles path, and some were handed back.
+    // Not vacuous: most subnet-blocks took the doubles path, with the cap binding and without, and some were handed
+    // back.
     const taken = coinbaseFastStats.taken - before.taken;
+    const capped = coinbaseFastStats.capped - before.capped;
+    const bought = coinbaseFastStats.bought - before.bought;
     const refused = coinbaseFastStats.refused - before.refused;
     expect(taken).toBeGreaterThan(300);
+    expect(capped).toBeGreaterThan(100);
+    expect(bought).toBeGreaterThan(100); // capped with a chain buy
+    expect(taken - capped).toBeGreaterThan(100);
     expect(refused).toBeGreaterThan(20);
   });
 
