@@ -84,7 +84,25 @@ function blocksSince(currentBlock: number, firstEmissionBlock: number | null): n
 export const movingPriceFastStats = { taken: 0, refused: 0 };
 
 /** α_eff (default parameters) for the last b asked, as a double (exact: α_eff < 2^46). */
-let lastAlpha = { b: -1, value: 0 };
+let lastAlphaB = -1;
+let lastAlphaValue = 0;
+
+const MOVING_ALPHA_BITS = Number(DEFAULT_MOVING_ALPHA_I96F32);
+const HALVING_BLOCKS = Number(DEFAULT_EMA_PRICE_HALVING_BLOCKS);
+
+/**
+ * `effectiveMovingAlphaU64F64(b)` for the default parameters on doubles, or −1 when its floor is not certain (then
+ * bigint: b's α changes every block, and in bigint it is five allocating operations). With q = floor(2^64·b/(b + h))
+ * (the U64F64 quotient) and the moving alpha 12885·2^32 in U64F64 bits, α = floor(12885·q/2^32), which lies in
+ * (y − 12885/2^32, y] for y = 12885·b·2^32/(b + h); the numerator is exact (12885·b < 2^53 for b < 2^39), so y in
+ * doubles errs by a relative 2^-53 at most (allowed: 2^-51).
+ */
+export function defaultMovingAlphaOnDoubles(b: number): number {
+  if (!(b >= 0 && b < 2 ** 39)) return -1;
+  const y = (MOVING_ALPHA_BITS * b * TWO32) / (b + HALVING_BLOCKS);
+  const alpha = Math.floor(y * (1 - 2 ** -51) - MOVING_ALPHA_BITS / TWO32);
+  return alpha === Math.floor(y * (1 + 2 ** -51)) && alpha >= 0 ? alpha : -1;
+}
 
 /**
  * One block of `updateMovingPrice` for a subnet's pool (its `spotPriceU64F64`, the default moving-price parameters),
@@ -106,12 +124,12 @@ export function nextMovingPrice(
   firstEmissionBlock: number | null,
 ): bigint {
   const b = blocksSince(currentBlock, firstEmissionBlock);
-  if (b !== lastAlpha.b) {
-    lastAlpha = { b, value: Number(effectiveMovingAlphaU64F64(BigInt(b))) };
+  if (b !== lastAlphaB) {
+    lastAlphaB = b;
+    lastAlphaValue = defaultMovingAlphaOnDoubles(b);
+    if (lastAlphaValue < 0) lastAlphaValue = Number(effectiveMovingAlphaU64F64(BigInt(b)));
   }
-  const fast = pool.stable
-    ? -1
-    : movingPriceOnDoubles(movingPriceI96F32, pool.taoRao, pool.alphaInRao, lastAlpha.value);
+  const fast = pool.stable ? -1 : movingPriceOnDoubles(movingPriceI96F32, pool.taoRao, pool.alphaInRao, lastAlphaValue);
   if (fast >= 0) {
     movingPriceFastStats.taken++;
     return BigInt(fast);

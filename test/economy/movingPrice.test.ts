@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   blocksSinceStartCall,
   DEFAULT_MOVING_ALPHA_I96F32,
+  defaultMovingAlphaOnDoubles,
   effectiveMovingAlphaU64F64,
   movingPriceFastStats,
   nextMovingPrice,
@@ -32,6 +33,22 @@ describe('effectiveMovingAlphaU64F64', () => {
         expect(effectiveMovingAlphaU64F64(hi)).toBeLessThan(MA);
       }),
     );
+  });
+});
+
+describe('defaultMovingAlphaOnDoubles', () => {
+  it('is effectiveMovingAlphaU64F64 on doubles, or −1 (uncertain) — rarely', () => {
+    let refused = 0;
+    const check = (b: number): void => {
+      const fast = defaultMovingAlphaOnDoubles(b);
+      if (fast < 0) refused++;
+      else expect(fast, `b = ${b}`).toBe(Number(effectiveMovingAlphaU64F64(BigInt(b))));
+    };
+    for (let b = 0; b < 20_000; b++) check(b); // the ramp's start, block by block
+    for (const b of [201_600, 604_800, 2 ** 39 - 1]) check(b);
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 39 - 1 }), (b) => check(b)));
+    expect(refused).toBeLessThan(1_000); // ≈ 4 % of blocks fall back to bigint
+    expect(defaultMovingAlphaOnDoubles(2 ** 39)).toBe(-1); // past its exact range
   });
 });
 
