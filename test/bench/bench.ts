@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { buildScenario } from '../../sim/engine/buildScenario.ts';
 import { runSimulation } from '../../sim/engine/runSimulation.ts';
@@ -178,13 +178,48 @@ function fullNetworkCase() {
 }
 const fullNetwork = fullNetworkCase();
 
+/**
+ * Sweep throughput, what thousand-run sweeps wait on: `taosim sweep` of the baseline scenario (3 subnets, honest
+ * validators) over 8 seeds of 72 000 blocks (10 days) each on every core, CSV and summaries written, in a child
+ * process (the launcher's flags and its worker pool's start included). `--quick`: 2 seeds of 7 200 blocks.
+ */
+function sweepCase() {
+  const seeds = quick ? 2 : 8;
+  const blocks = quick ? 7_200 : 72_000;
+  const out = 'out/bench-sweep';
+  rmSync(out, { recursive: true, force: true }); // a sweep resumes into a folder with finished runs
+  const t = performance.now();
+  execFileSync(
+    process.execPath,
+    ['bin/taosim.js', 'sweep', 'scenarios/baseline.yaml', '--seeds', `1..${seeds}`, '--blocks', String(blocks)].concat([
+      '--quiet',
+      '--out',
+      out,
+    ]),
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const seconds = (performance.now() - t) / 1000;
+  process.stderr.write(`sweep ${seeds} × ${blocks} blocks of baseline: ${seconds.toFixed(2)} s\n`);
+  return {
+    case: 'sweep',
+    scenario: 'baseline',
+    runs: seeds,
+    blocks_per_run: blocks,
+    workers: availableParallelism(),
+    seconds: Math.round(seconds * 100) / 100,
+    runs_per_minute: Math.round((60 * seeds) / seconds),
+    subnet_blocks_per_second: Math.round((3 * seeds * blocks) / seconds),
+  };
+}
+const sweep = sweepCase();
+
 const report = {
   taosim: pkg.version,
   node: process.version,
   cores: availableParallelism(),
   cpu: cpus()[0]?.model ?? 'unknown',
   date: new Date().toISOString(),
-  cases: [...epochCases, ...engineCases, fullNetwork],
+  cases: [...epochCases, ...engineCases, fullNetwork, sweep],
 };
 mkdirSync('out', { recursive: true });
 writeFileSync('out/bench.json', `${JSON.stringify(report, null, 2)}\n`);
