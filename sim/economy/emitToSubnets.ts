@@ -1,10 +1,16 @@
 import { blockEmissionForIssuance } from './blockEmission.ts';
-import { coinbaseFastPath, FAST_ALPHA_EMISSION_RAO, type FastSplit, fastTerms } from './coinbaseFast.ts';
+import {
+  coinbaseFastPath,
+  FAST_ALPHA_EMISSION_RAO,
+  type FastSplit,
+  type FastTerms,
+  fastTerms,
+} from './coinbaseFast.ts';
 import { divU96F32, mulU96F32, ONE_U64F64, ONE_U96F32 } from './fixedPoint.ts';
 import { injectLiquidity } from './injectLiquidity.ts';
 import { PoolError, spotPriceU96F32, swapTaoForAlpha } from './pool.ts';
 import { priceEmissionHalves } from './sharesFast.ts';
-import { type ChainParams, type ChainState, copyChain, type SubnetState } from './state.ts';
+import { type ChainParams, type ChainState, copyChain, type Mutable, type SubnetState } from './state.ts';
 import { type ShareRule, subnetShares, taoEmissionPerSubnet } from './subnetShares.ts';
 import type { SubnetWork } from './subnetWork.ts';
 
@@ -121,6 +127,8 @@ interface Split {
   readonly server: bigint;
   readonly serverRao: bigint;
   readonly fast: FastSplit;
+  /** `ownerCutRao` + `serverRao` as a double (exact: both below 2^50 when the doubles path takes them). */
+  readonly cutAndServerRao: number;
 }
 
 const HALF_U96F32 = ONE_U96F32 / 2n;
@@ -143,7 +151,10 @@ function splitOf(alphaEmission: bigint, cutEnabled: boolean, cutU16: number): Sp
   const alphaOut = alphaEmission - ownerCut;
   const server = mulU96F32(alphaOut, HALF_U96F32);
   const fast = { alphaOut: Number(alphaOut), rest: Number(alphaOut - server) };
-  const split = { alphaOut, ownerCutRao: ownerCut >> 32n, server, serverRao: server >> 32n, fast };
+  const ownerCutRao = ownerCut >> 32n;
+  const serverRao = server >> 32n;
+  const cutAndServerRao = Number(ownerCutRao) + Number(serverRao);
+  const split = { alphaOut, ownerCutRao, server, serverRao, fast, cutAndServerRao };
   if (cutEnabled) lastSplit.on = split;
   else lastSplit.off = split;
   return split;
@@ -182,100 +193,83 @@ export function emitInto(
   const weightedRootApprox = Number(weightedRoot);
 
   let spentRao = 0n;
+  let spentFastRao = 0; // the doubles path's part (a few TAO a block: exact)
   const injections: SubnetInjection[] = [];
   for (let k = 0; k < emitting.length; k++) {
     const subnet = emitting[k]!;
+    const taoEmissionRao = emissionRao(tao, k);
+    if (tryFast) {
+      // The doubles path takes only pools whose alpha issuance is below 2^53 rao, under the first alpha halving's
+      // threshold: their alpha emission is the usual 1 alpha a block.
+      const split = splitOf(FAST_ALPHA_EMISSION_BITS, subnet.params.ownerCutEnabled, params.ownerCutU16);
+      const terms = tao.hi
+        ? fastTerms(subnet.pool, tao.hi[k]!, tao.lo![k]!, weightedRootApprox, split.fast)
+        : fastTerms(subnet.pool, Number(taoEmissionRao), Number(tao.bits![k]! & LOW32), weightedRootApprox, split.fast);
+      if (terms) {
+        spentFastRao += terms.excessRao + terms.taoInRao;
+        injections.push(applyTerms(work.edit(index[k]!), subnet, terms, split, rootSell, taoEmissionRao));
+        continue;
+      }
+    }
     const alphaIssuance = subnet.pool.alphaInRao + subnet.pool.alphaOutRao;
     // get_subnet_terms
-    const taoEmissionRao = emissionRao(tao, k);
     const alphaCreatedRao = blockEmissionForIssuance(alphaIssuance);
     // (Every bigint operation allocates: the usual 1-alpha emission reuses its constant bits.)
     const alphaEmission =
       alphaCreatedRao === FAST_ALPHA_EMISSION_RAO_BIG ? FAST_ALPHA_EMISSION_BITS : alphaCreatedRao << 32n;
-    const { alphaOut, ownerCutRao, server, serverRao, fast } = splitOf(
+    const { alphaOut, ownerCutRao, server, serverRao } = splitOf(
       alphaEmission,
       subnet.params.ownerCutEnabled,
       params.ownerCutU16,
     );
-    const terms =
-      tryFast && alphaEmission === FAST_ALPHA_EMISSION_BITS
-        ? tao.hi
-          ? fastTerms(subnet.pool, tao.hi[k]!, tao.lo![k]!, weightedRootApprox, fast)
-          : fastTerms(subnet.pool, Number(taoEmissionRao), Number(tao.bits![k]! & LOW32), weightedRootApprox, fast)
-        : null;
 
     let pool = subnet.pool;
     let protocolAlpha = subnet.protocolAlphaRao;
     let boughtAlphaRao = 0n;
-    let excessRao = 0n;
-    let taoInRao: bigint;
-    let alphaInRao: bigint;
-    let validatorRao: bigint;
-    let rootRao: bigint;
-    if (terms) {
-      // Without the cap all the TAO emission is injected; with it, the excess bought alpha for the protocol first.
-      taoInRao = terms.taoInRao === Number(taoEmissionRao) ? taoEmissionRao : BigInt(terms.taoInRao);
-      alphaInRao = BigInt(terms.alphaInRao);
-      validatorRao = BigInt(terms.validatorRao);
-      rootRao = BigInt(terms.rootRao);
-      if (terms.excessRao > 0) {
-        excessRao = BigInt(terms.excessRao);
-        boughtAlphaRao = BigInt(terms.boughtAlphaRao);
-        pool = {
-          ...pool,
-          taoRao: pool.taoRao + excessRao,
-          alphaInRao: pool.alphaInRao - boughtAlphaRao,
-          alphaOutRao: pool.alphaOutRao + boughtAlphaRao,
-        };
-        protocolAlpha += boughtAlphaRao;
-        spentRao += excessRao;
-      }
-    } else {
-      const taoEmission = emissionBits(tao, k);
-      const price = spotPriceU96F32(subnet.pool);
-      const rootProp = rootProportionOf(weightedRoot, alphaIssuance);
-      let taoIn = taoEmission;
-      let alphaIn = divU96F32(taoEmission, price);
-      const cap = mulU96F32(rootProp, alphaEmission);
-      if (alphaIn > cap) {
-        alphaIn = cap;
-        taoIn = mulU96F32(alphaIn, price);
-      }
-      const excess = taoEmission > taoIn ? taoEmission - taoIn : 0n;
-
-      // inject_and_maybe_swap: the chain buy first, at the pre-injection reserves, then the injection.
-      excessRao = excess >> 32n;
-      if (excessRao > 0n) {
-        try {
-          const buy = swapTaoForAlpha(pool, excessRao, { dropFees: true, feeRateU16: params.feeRateU16 });
-          pool = buy.pool;
-          boughtAlphaRao = buy.alphaOutRao;
-          protocolAlpha += boughtAlphaRao;
-          spentRao += buy.taoToReserveRao;
-        } catch (e) {
-          // A refused buy: here the credit is recycled. On chain `spend_tao` has already moved the excess into the
-          // subnet's account (run_coinbase.rs:98-102), where it stays outside the pool, issuance unchanged, until
-          // dissolution recycles it (remove_stake.rs:656-661). Not modelled: it needs a per-subnet "account TAO"
-          // on SubnetState (state.ts), counted by auditBooks, added to here and recycled by dissolveSubnet. The
-          // refusal needs an almost empty pool: a fee-free buy fails only on an alpha reserve under 1 000 000 rao
-          // (ReservesTooLow), an excess above 1000 × the TAO reserve (SwapInputTooLarge) or one that buys nothing,
-          // while an excess exists only at a low price (alpha_in capped).
-          if (!(e instanceof PoolError)) throw e;
-        }
-      }
-      taoInRao = taoIn >> 32n;
-      alphaInRao = alphaIn >> 32n;
-
-      // emit_to_subnets: the chain reads root_proportion again here, after the injection and the mint, so it sees
-      // the larger alpha issuance.
-      const rootPropSplit = rootProportionOf(
-        weightedRoot,
-        pool.alphaInRao + alphaInRao + pool.alphaOutRao + alphaCreatedRao,
-      );
-      const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), HALF_U96F32);
-      validatorRao = (alphaOut - server - rootAlpha) >> 32n;
-      rootRao = rootAlpha >> 32n;
+    const taoEmission = emissionBits(tao, k);
+    const price = spotPriceU96F32(subnet.pool);
+    const rootProp = rootProportionOf(weightedRoot, alphaIssuance);
+    let taoIn = taoEmission;
+    let alphaIn = divU96F32(taoEmission, price);
+    const cap = mulU96F32(rootProp, alphaEmission);
+    if (alphaIn > cap) {
+      alphaIn = cap;
+      taoIn = mulU96F32(alphaIn, price);
     }
+    const excess = taoEmission > taoIn ? taoEmission - taoIn : 0n;
+
+    // inject_and_maybe_swap: the chain buy first, at the pre-injection reserves, then the injection.
+    const excessRao = excess >> 32n;
+    if (excessRao > 0n) {
+      try {
+        const buy = swapTaoForAlpha(pool, excessRao, { dropFees: true, feeRateU16: params.feeRateU16 });
+        pool = buy.pool;
+        boughtAlphaRao = buy.alphaOutRao;
+        protocolAlpha += boughtAlphaRao;
+        spentRao += buy.taoToReserveRao;
+      } catch (e) {
+        // A refused buy: here the credit is recycled. On chain `spend_tao` has already moved the excess into the
+        // subnet's account (run_coinbase.rs:98-102), where it stays outside the pool, issuance unchanged, until
+        // dissolution recycles it (remove_stake.rs:656-661). Not modelled: it needs a per-subnet "account TAO"
+        // on SubnetState (state.ts), counted by auditBooks, added to here and recycled by dissolveSubnet. The
+        // refusal needs an almost empty pool: a fee-free buy fails only on an alpha reserve under 1 000 000 rao
+        // (ReservesTooLow), an excess above 1000 × the TAO reserve (SwapInputTooLarge) or one that buys nothing,
+        // while an excess exists only at a low price (alpha_in capped).
+        if (!(e instanceof PoolError)) throw e;
+      }
+    }
+    const taoInRao = taoIn >> 32n;
+    const alphaInRao = alphaIn >> 32n;
+
+    // emit_to_subnets: the chain reads root_proportion again here, after the injection and the mint, so it sees
+    // the larger alpha issuance.
+    const rootPropSplit = rootProportionOf(
+      weightedRoot,
+      pool.alphaInRao + alphaInRao + pool.alphaOutRao + alphaCreatedRao,
+    );
+    const rootAlpha = mulU96F32(mulU96F32(rootPropSplit, alphaOut), HALF_U96F32);
+    const validatorRao = (alphaOut - server - rootAlpha) >> 32n;
+    const rootRao = rootAlpha >> 32n;
     spentRao += taoInRao;
 
     // emit_to_subnets: mint alpha_out into AlphaOut and split it into the pending buckets.
@@ -316,5 +310,50 @@ export function emitInto(
       alphaOutRao: alphaCreatedRao,
     });
   }
-  return { injections, recycledRao: blockEmissionRao - spentRao };
+  return { injections, recycledRao: blockEmissionRao - spentRao - BigInt(spentFastRao) };
+}
+
+/**
+ * What the bigint path of `emitInto` writes for a subnet, from the doubles path's terms (coinbaseFast.ts): the chain
+ * buy and the injection in one new pool, the mint into AlphaOut (less the root slice without the root sell flag), the
+ * pending buckets, the dust; returns the injection's record. Every amount is an integer below 2^53: one bigint each.
+ */
+function applyTerms(
+  out: Mutable<SubnetState>,
+  subnet: SubnetState,
+  terms: FastTerms,
+  split: Split,
+  rootSell: boolean,
+  taoEmissionRao: bigint,
+): SubnetInjection {
+  const { taoInRao, alphaInRao, excessRao, boughtAlphaRao, validatorRao, rootRao } = terms;
+  const pool = subnet.pool;
+  out.pool = {
+    taoRao: pool.taoRao + BigInt(excessRao + taoInRao),
+    alphaInRao: pool.alphaInRao + BigInt(alphaInRao - boughtAlphaRao),
+    alphaOutRao: pool.alphaOutRao + BigInt(boughtAlphaRao + FAST_ALPHA_EMISSION_RAO - (rootSell ? 0 : rootRao)),
+  };
+  const bought = boughtAlphaRao > 0 ? BigInt(boughtAlphaRao) : 0n;
+  if (boughtAlphaRao > 0) out.protocolAlphaRao = subnet.protocolAlphaRao + bought;
+  const before = subnet.pending;
+  const validator = BigInt(validatorRao);
+  const root = BigInt(rootRao);
+  out.pending = {
+    ownerCutRao: before.ownerCutRao + split.ownerCutRao,
+    serverRao: before.serverRao + split.serverRao,
+    validatorRao: before.validatorRao + validator,
+    rootAlphaRao: rootSell ? before.rootAlphaRao + root : before.rootAlphaRao,
+  };
+  // The minted alpha the buckets did not get (a rao or so of flooring, usually none) is dust.
+  const left = FAST_ALPHA_EMISSION_RAO - (split.cutAndServerRao + validatorRao + rootRao);
+  if (left !== 0) out.dustAlphaRao = subnet.dustAlphaRao + BigInt(left);
+  return {
+    netuid: subnet.netuid,
+    taoEmissionRao,
+    taoInRao: taoInRao === Number(taoEmissionRao) ? taoEmissionRao : BigInt(taoInRao),
+    alphaInRao: BigInt(alphaInRao),
+    excessTaoRao: excessRao > 0 ? BigInt(excessRao) : 0n,
+    boughtAlphaRao: bought,
+    alphaOutRao: FAST_ALPHA_EMISSION_RAO_BIG,
+  };
 }
