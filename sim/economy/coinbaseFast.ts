@@ -62,9 +62,13 @@ export interface FastSplit {
   readonly alphaOut: number;
   /** alpha_out − the miners' half, U96F32 bits: what validators and root share. */
   readonly rest: number;
+  /** floor(rest / 2^32), exact: the validators' part when root takes nothing (a root proportion of 0). */
+  readonly restRao: number;
 }
 
 export interface FastTerms {
+  /** Whether alpha_in was capped at root_prop × the alpha emission. */
+  readonly capped: boolean;
   /** TAO injected (rao): the subnet's whole TAO emission without the cap, alpha_in · price with it. */
   readonly taoInRao: number;
   readonly alphaInRao: number;
@@ -99,7 +103,8 @@ const BUY_BIAS = 2e-18; // > 10^-18 + 2^-64, with room for its own rounding
  * - no cap: alpha_in (rao) = floor(te/price) (= floor(floor(te·2^32/price)/2^32)), tao_in = te;
  * - cap: alpha_in (rao) = floor(cap/2^32); tao_in (bits) = floor(cap·price/2^32), its rao floor(cap·price/2^64);
  *   excess (rao) = floor((te − tao_in)/2^32) = hi − tao_in_rao − [lo < tao_in mod 2^32], the last from the product's
- *   fractional bits, exact by Sterbenz' lemma but for the product's rounding (refused within 2^-51 of it); the chain
+ *   fractional bits, exact by Sterbenz' lemma but for the product's rounding (refused within 2^-51 × tao_in's bits
+ *   of lo + 1); the chain
  *   buy of the excess (fee-free) pays floor(A·(1 − e)) with 1 − e ∈ [x/(T + x), x/(T + x) + BUY_BIAS), refused when
  *   that interval (widened by the double's error) holds an integer, and whenever the bigint swap would refuse
  *   (reserve under 1 000 000 rao, input above 1000 × T, or nothing bought);
@@ -108,7 +113,8 @@ const BUY_BIAS = 2e-18; // > 10^-18 + 2^-64, with room for its own rounding
  *   floor(floor(a/2^32)/2) = floor(a/2^33)); root (rao) = floor(x/2^32);
  * - validators (rao) = floor((rest − floor(x))/2^32), which lies in [w, w + 2^-32) for w = (rest − x)/2^32; with
  *   rest and x below 2^62 the error of the computed w is below 2^62·(2^-53 + 2^-51 + 2^-53)/2^32 < 2^-20, so the
- *   floor is taken when [w − DELTA, w + DELTA] holds no integer (DELTA = 2^-18).
+ *   floor is taken when [w − DELTA, w + DELTA] holds no integer (DELTA = 2^-18); with root_prop 0 (no root stake,
+ *   or a TAO weight of 0) root gets 0 and the validators floor(rest/2^32) exactly, from the split's bigint.
  */
 export function fastTerms(
   pool: SubnetPool,
@@ -121,7 +127,7 @@ export function fastTerms(
   if (terms === null) coinbaseFastStats.refused++;
   else {
     coinbaseFastStats.taken++;
-    if (terms.excessRao > 0 || terms.taoInRao !== hi) coinbaseFastStats.capped++;
+    if (terms.capped) coinbaseFastStats.capped++;
     if (terms.boughtAlphaRao > 0) coinbaseFastStats.bought++;
   }
   return terms;
@@ -151,7 +157,8 @@ function termsOnDoubles(
   let alphaInRao: number;
   let excessRao = 0;
   let boughtAlphaRao = 0;
-  if (quotient * (1 + EPS) < cap * (1 - EPS)) {
+  const capped = !(quotient * (1 + EPS) < cap * (1 - EPS));
+  if (!capped) {
     taoInRao = hi;
     alphaInRao = sureFloor(te / price);
     if (Number.isNaN(alphaInRao)) return null;
@@ -176,10 +183,14 @@ function termsOnDoubles(
   // The buy moves alpha from the reserve to AlphaOut: A + O is unchanged.
   const rootPropSplit = rootProportion(weightedRoot, (a + alphaInRao + o + FAST_ALPHA_EMISSION_RAO) * TWO32);
   if (Number.isNaN(rootPropSplit)) return null;
+  // Without root stake (or a TAO weight of 0) root takes nothing and the validators the exact rest: the filter below
+  // would refuse it whenever the rest is a whole number of rao, as it is with the owner cut off.
+  if (rootPropSplit === 0)
+    return { capped, taoInRao, alphaInRao, excessRao, boughtAlphaRao, rootRao: 0, validatorRao: split.restRao };
   const x = (rootPropSplit * split.alphaOut) / TWO33;
   const rootRao = sureFloor(x / TWO32);
   const w = (split.rest - x) / TWO32;
   const validatorRao = Math.floor(w - DELTA);
   if (Number.isNaN(rootRao) || validatorRao !== Math.floor(w + DELTA) || validatorRao < 0) return null;
-  return { taoInRao, alphaInRao, excessRao, boughtAlphaRao, rootRao, validatorRao };
+  return { capped, taoInRao, alphaInRao, excessRao, boughtAlphaRao, rootRao, validatorRao };
 }

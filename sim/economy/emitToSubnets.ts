@@ -150,7 +150,8 @@ function splitOf(alphaEmission: bigint, cutEnabled: boolean, cutU16: number): Sp
   const ownerCut = cutEnabled ? mulU96F32(alphaEmission, divU96F32(BigInt(cutU16) << 32n, 65535n << 32n)) : 0n;
   const alphaOut = alphaEmission - ownerCut;
   const server = mulU96F32(alphaOut, HALF_U96F32);
-  const fast = { alphaOut: Number(alphaOut), rest: Number(alphaOut - server) };
+  const rest = alphaOut - server;
+  const fast = { alphaOut: Number(alphaOut), rest: Number(rest), restRao: Number(rest >> 32n) };
   const ownerCutRao = ownerCut >> 32n;
   const serverRao = server >> 32n;
   const cutAndServerRao = Number(ownerCutRao) + Number(serverRao);

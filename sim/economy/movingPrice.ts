@@ -93,12 +93,12 @@ const HALVING_BLOCKS = Number(DEFAULT_EMA_PRICE_HALVING_BLOCKS);
 /**
  * `effectiveMovingAlphaU64F64(b)` for the default parameters on doubles, or −1 when its floor is not certain (then
  * bigint: b's α changes every block, and in bigint it is five allocating operations). With q = floor(2^64·b/(b + h))
- * (the U64F64 quotient) and the moving alpha 12885·2^32 in U64F64 bits, α = floor(12885·q/2^32), which lies in
- * (y − 12885/2^32, y] for y = 12885·b·2^32/(b + h); the numerator is exact (12885·b < 2^53 for b < 2^39), so y in
- * doubles errs by a relative 2^-53 at most (allowed: 2^-51).
+ * (the U64F64 quotient) and the moving alpha 12885·2^32 in U64F64 bits, α = floor(12885·q/2^32), where 12885·q/2^32
+ * lies in (y − 12885/2^32, y] for y = 12885·b·2^32/(b + h); the numerator is exact (12885·b < 2^53 for b < 2^39), so
+ * y in doubles errs by a relative 2^-53 at most (allowed: 2^-51).
  */
 export function defaultMovingAlphaOnDoubles(b: number): number {
-  if (!(b >= 0 && b < 2 ** 39)) return -1;
+  if (!(Number.isInteger(b) && b >= 0 && b < 2 ** 39)) return -1;
   const y = (MOVING_ALPHA_BITS * b * TWO32) / (b + HALVING_BLOCKS);
   const alpha = Math.floor(y * (1 - 2 ** -51) - MOVING_ALPHA_BITS / TWO32);
   return alpha === Math.floor(y * (1 + 2 ** -51)) && alpha >= 0 ? alpha : -1;

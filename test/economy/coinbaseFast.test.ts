@@ -115,6 +115,21 @@ describe('the coinbase on doubles (coinbaseFast.ts)', () => {
     expect(refused).toBeGreaterThan(20);
   });
 
+  it('takes subnets without root stake (root proportion 0: the validators get the whole rest, a whole number of rao)', () => {
+    const s0 = smallNetwork();
+    const state: ChainState = {
+      ...s0,
+      rootTaoRao: 0n,
+      subnets: s0.subnets.map((s) => ({ ...s, params: { ...s.params, ownerCutEnabled: false } })),
+    };
+    const params: ChainParams = { ...DEFAULT_CHAIN_PARAMS, rootClaim: null };
+    const before = { ...coinbaseFastStats };
+    expect(run(state, params, 3, true)).toBe(run(state, params, 3, false));
+    // The first block's prices are exactly ½ (refused, as in the next test); after it every subnet is taken.
+    expect(coinbaseFastStats.taken - before.taken).toBe(6);
+    expect(coinbaseFastStats.refused - before.refused).toBe(3);
+  });
+
   it('hands a pool whose price is an exact grid value back to the bigint path (its floor is not certain)', () => {
     const s0 = smallNetwork();
     const state: ChainState = {
