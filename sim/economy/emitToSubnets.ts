@@ -92,13 +92,13 @@ function blockTaoEmission(
   blockEmissionRao: bigint,
 ): TaoEmission {
   const rule = shareRule(params, emitting);
-  let enabled = true;
-  for (let k = 0; k < emitting.length; k++) if (!emitting[k]!.params.emissionEnabled) enabled = false;
-  let unburned = rule.kind === 'priceEmaUnburned';
+  // Indexed loops, not `every` with a closure (this runs every block).
+  let doubles = rule.kind !== 'taoFlow';
+  for (let k = 0; k < emitting.length; k++) if (!emitting[k]!.params.emissionEnabled) doubles = false;
   if (rule.kind === 'priceEmaUnburned')
-    for (let k = 0; k < rule.minerBurnedU96F32.length; k++) if (rule.minerBurnedU96F32[k]! > 0n) unburned = false;
+    for (let k = 0; k < rule.minerBurnedU96F32.length; k++) if (rule.minerBurnedU96F32[k]! > 0n) doubles = false;
   const halves =
-    enabled && (rule.kind === 'priceEma' || (rule.kind === 'priceEmaUnburned' && unburned))
+    doubles && rule.kind !== 'taoFlow'
       ? priceEmissionHalves(rule.movingPriceI96F32, blockEmissionRao, rule.kind === 'priceEmaUnburned')
       : null;
   if (halves) return { hi: halves.hi, lo: halves.lo, bits: null, rao: null };
