@@ -1,4 +1,4 @@
-import type { SubnetPool } from './pool.ts';
+import { MAX_SWAP_INPUT_RESERVE_MULTIPLIER, type SubnetPool, SWAP_MINIMUM_RESERVE_RAO } from './pool.ts';
 
 /**
  * The coinbase's per-subnet terms on doubles, exact by construction or not at all (then the caller runs the bigint
@@ -81,8 +81,8 @@ export interface FastTerms {
 }
 
 /** The chain buy's least reserve and largest input relative to its TAO reserve (`checkedInput` in pool.ts). */
-const MINIMUM_RESERVE = 1_000_000;
-const MAX_INPUT_MULTIPLIER = 1000;
+const MINIMUM_RESERVE = Number(SWAP_MINIMUM_RESERVE_RAO);
+const MAX_INPUT_MULTIPLIER = Number(MAX_SWAP_INPUT_RESERVE_MULTIPLIER);
 /**
  * The chain buy's output exceeds the constant-product value A·x/(T + x) by less than A·(10^-18 + 2^-64) (its floors
  * at 10^-18 and 2^-64 round 1 − e up; see `swapOutputRao`): below 2^53 rao of reserve, under 0.0097 rao (bounded
@@ -104,8 +104,8 @@ const BUY_BIAS = 2e-18; // > 10^-18 + 2^-64, with room for its own rounding
  * - cap: alpha_in (rao) = floor(cap/2^32); tao_in (bits) = floor(cap·price/2^32), its rao floor(cap·price/2^64);
  *   excess (rao) = floor((te − tao_in)/2^32) = hi − tao_in_rao − [lo < tao_in mod 2^32], the last from the product's
  *   fractional bits, exact by Sterbenz' lemma but for the product's rounding (refused within 2^-51 × tao_in's bits
- *   of lo + 1); the chain
- *   buy of the excess (fee-free) pays floor(A·(1 − e)) with 1 − e ∈ [x/(T + x), x/(T + x) + BUY_BIAS), refused when
+ *   of lo + 1); the chain buy of the excess (fee-free) pays floor(A·(1 − e)) with
+ *   1 − e ∈ [x/(T + x), x/(T + x) + BUY_BIAS), refused when
  *   that interval (widened by the double's error) holds an integer, and whenever the bigint swap would refuse
  *   (reserve under 1 000 000 rao, input above 1000 × T, or nothing bought);
  * - root_prop again after the injection and the mint, on A + alpha_in + O + 1e9 (the buy moves alpha from A to O);
